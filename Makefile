@@ -1,0 +1,34 @@
+# One task entry point: the same commands locally and in CI.
+# `make demo`  installs pejling and builds the demo workspace (the main job).
+# `make check` installs pejling and runs lint, types and the test suite.
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+DEMO_DIR ?= demo-workspace
+
+.PHONY: install demo check lint types test clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.8"
+
+install: $(UV)
+	$(UV) sync --locked --quiet
+
+demo: install
+	$(UV) run --locked pejling demo --out $(DEMO_DIR)
+
+lint: install
+	$(UV) run --locked ruff check src tests bench
+	$(UV) run --locked ruff format --check src tests bench
+
+types: install
+	$(UV) run --locked mypy
+
+test: install
+	$(UV) run --locked pytest
+
+check: lint types test
+
+clean:
+	rm -rf $(TOOLS) .venv $(DEMO_DIR)

@@ -1,0 +1,1 @@
+"""The built-in indicator catalog (YAML files in this package)."""

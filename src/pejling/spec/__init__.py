@@ -1,0 +1,1 @@
+"""Specs: policies, indicators and settings as validated, immutable data."""

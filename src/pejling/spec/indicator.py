@@ -1,0 +1,49 @@
+"""Indicator definitions: what an indicator measures, its unit and which way is better.
+
+The built-in catalog ships in `pejling/catalog/*.yaml`; a workspace may add local indicators in
+`indicators/*.yaml` (e.g. a count of library activities). Goals must name a known indicator.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from pejling.spec.types import Direction, StrictModel
+
+
+class Unit(StrEnum):
+    """Units of indicator values."""
+
+    PERCENT = "percent"  # 0–100; numerator/denominator are persons
+    COUNT = "count"  # persons, units, agreements
+    DAYS = "days"
+    RATE_PER_1000 = "per_1000"
+    DKK = "dkk"
+    INDEX = "index"
+
+
+class IndicatorSpec(StrictModel):
+    """One indicator of the catalog."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    title: str = Field(min_length=1, description="Danish title")
+    title_en: str | None = None
+    unit: Unit
+    direction: Direction | None = Field(default=None, description="None: descriptive only")
+    limit: float | None = Field(default=None, description="natural limit, e.g. 100 for a share")
+    description: str | None = None
+    population: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    period: str | None = Field(default=None, description="point in time, period or cohort")
+    sources: list[str] = Field(default_factory=list)
+    breakdowns: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+
+class IndicatorFile(StrictModel):
+    """A YAML file of indicator definitions."""
+
+    indicators: list[IndicatorSpec] = Field(min_length=1)
