@@ -19,8 +19,8 @@ demo: install
 	$(UV) run --locked pejling demo --out $(DEMO_DIR)
 
 lint: install
-	$(UV) run --locked ruff check src tests bench
-	$(UV) run --locked ruff format --check src tests bench
+	$(UV) run --locked ruff check src tests
+	$(UV) run --locked ruff format --check src tests
 
 types: install
 	$(UV) run --locked mypy

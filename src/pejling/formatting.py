@@ -23,7 +23,11 @@ def fmt_percent(value: float | None, decimals: int = 1, lang: str = "da") -> str
     """Format a value already in percent: 66.69 → '66,7 %'."""
     if value is None:
         return "–"
-    return f"{fmt_number(value, decimals, lang)} %" if lang == "da" else f"{fmt_number(value, decimals, lang)}%"
+    return (
+        f"{fmt_number(value, decimals, lang)} %"
+        if lang == "da"
+        else f"{fmt_number(value, decimals, lang)}%"
+    )
 
 
 def fmt_pp(value: float | None, decimals: int = 1, lang: str = "da") -> str:

@@ -97,7 +97,9 @@ def parse_group_key(text: str) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise ValueError(f"group part '{part.strip()}' is not key=value; expected e.g. origin=non_western")
+            raise ValueError(
+                f"group part '{part.strip()}' is not key=value; expected e.g. origin=non_western"
+            )
         k, v = part.split("=", 1)
         pairs[k.strip()] = v.strip()
     return validate_group(pairs)

@@ -57,7 +57,11 @@ def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
             where = source.where(("indicators", i, "id"))
             if spec.id in indicators:
                 problems.append(
-                    Problem(where, f"indicator '{spec.id}' is defined twice", f"unique ids (first in {defined_in[spec.id]})")
+                    Problem(
+                        where,
+                        f"indicator '{spec.id}' is defined twice",
+                        f"unique ids (first in {defined_in[spec.id]})",
+                    )
                 )
                 continue
             indicators[spec.id] = spec

@@ -33,6 +33,11 @@ class IndicatorSpec(StrictModel):
     unit: Unit
     direction: Direction | None = Field(default=None, description="None: descriptive only")
     limit: float | None = Field(default=None, description="natural limit, e.g. 100 for a share")
+    ratio: bool = Field(
+        default=False,
+        description="a ratio of two rates in percent (e.g. 88 % of the Danish-origin rate); "
+        "may exceed 100",
+    )
     description: str | None = None
     population: str | None = None
     numerator: str | None = None

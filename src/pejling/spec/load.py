@@ -21,7 +21,13 @@ def parse_model(model: type[M], loaded: LoadedYaml) -> M:
     if not isinstance(loaded.data, dict):
         raise SpecError(
             loaded.source.file,
-            [Problem(f"{loaded.source.file}:1", "the file is empty or not a mapping", "a YAML mapping of keys")],
+            [
+                Problem(
+                    f"{loaded.source.file}:1",
+                    "the file is empty or not a mapping",
+                    "a YAML mapping of keys",
+                )
+            ],
         )
     try:
         return model.model_validate(loaded.data)
@@ -60,7 +66,9 @@ def _problem(model: type[BaseModel], loaded: LoadedYaml, err: Any) -> Problem:
             code="unknown-key",
         )
     if kind == "missing":
-        return Problem(where, f"{context}'{path}' is missing", "it to be present", code="missing-key")
+        return Problem(
+            where, f"{context}'{path}' is missing", "it to be present", code="missing-key"
+        )
     if kind == "enum":
         expected = err.get("ctx", {}).get("expected", "")
         given = err.get("input")
@@ -104,9 +112,12 @@ def _context(data: Any, loc: Sequence[str | int]) -> str:
         else:
             break
         if isinstance(node, dict) and "id" in node:
-            kind = {"themes": "theme", "goals": "goal", "initiatives": "initiative", "key_figures": "key figure"}.get(
-                parent_key, "item"
-            )
+            kind = {
+                "themes": "theme",
+                "goals": "goal",
+                "initiatives": "initiative",
+                "key_figures": "key figure",
+            }.get(parent_key, "item")
             last_id = f"{kind} '{node['id']}': "
     return last_id
 

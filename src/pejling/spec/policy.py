@@ -76,9 +76,13 @@ class Target(StrictModel):
         if self.kind is TargetKind.GAP and not self.reference_group:
             raise ValueError("target kind 'gap' needs reference_group (the group to compare with)")
         if self.kind is TargetKind.NONE and not self.reason:
-            raise ValueError("target kind 'none' needs a reason (why the goal has no result target)")
+            raise ValueError(
+                "target kind 'none' needs a reason (why the goal has no result target)"
+            )
         if self.kind is TargetKind.DIRECTION and self.direction is None:
-            raise ValueError("target kind 'direction' needs direction: higher (more) or lower (fewer)")
+            raise ValueError(
+                "target kind 'direction' needs direction: higher (more) or lower (fewer)"
+            )
         if self.units is not None and self.kind is not TargetKind.COUNT:
             raise ValueError("units is only used by target kind 'count'")
         return self

@@ -61,7 +61,13 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
     except UnicodeDecodeError as exc:
         raise SpecError(
             name,
-            [Problem(f"{name}:1", f"not valid UTF-8 text ({exc.reason} at byte {exc.start})", "a UTF-8 encoded YAML file")],
+            [
+                Problem(
+                    f"{name}:1",
+                    f"not valid UTF-8 text ({exc.reason} at byte {exc.start})",
+                    "a UTF-8 encoded YAML file",
+                )
+            ],
         ) from None
     return load_yaml_text(text, name)
 
@@ -77,7 +83,13 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
         what = (exc.problem or exc.context or "invalid YAML").strip()
         raise SpecError(
             name,
-            [Problem(f"{name}:{line}", f"YAML syntax error: {what}", "valid YAML (check indentation, colons and quotes)")],
+            [
+                Problem(
+                    f"{name}:{line}",
+                    f"YAML syntax error: {what}",
+                    "valid YAML (check indentation, colons and quotes)",
+                )
+            ],
         ) from None
     except Exception as exc:  # ruamel raises a few non-marked errors (e.g. duplicate keys)
         raise SpecError(name, [Problem(f"{name}:1", f"YAML error: {exc}", "valid YAML")]) from None

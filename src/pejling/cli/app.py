@@ -1,0 +1,238 @@
+"""`pejling` — the command line. Each command is small; the work happens in the library."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pejling import __version__
+from pejling.cli.common import console, guard, open_workspace
+from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
+from pejling.errors import UserError
+from pejling.evaluation.evaluate import evaluate_policy
+from pejling.evaluation.status import GoalStatus
+from pejling.evaluation.store_source import StoreSeries
+from pejling.spec.lint import lint_file
+from pejling.spec.lint.report import render_issue, summarise
+from pejling.store.database import Store
+from pejling.store.observation_import import import_observations
+from pejling.workspace import Workspace
+
+app = typer.Typer(
+    name="pejling",
+    help="pejling: integrationspolitik styret efter resultater. Policies as data, indicators, "
+    "goal status and reports for Danish municipalities.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $PEJLING_WORKSPACE or the current folder).",
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    """Output formats of `pejling status`."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class Lang(StrEnum):
+    """User-facing language."""
+
+    DA = "da"
+    EN = "en"
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"pejling {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """pejling command line."""
+
+
+@app.command()
+@guard
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    name: Annotated[str, typer.Option(help="Name of the workspace.")] = "pejling",
+    municipality: Annotated[
+        int, typer.Option(help="Municipality code (e.g. 265), 0 = national.")
+    ] = 0,
+    lang: Annotated[Lang, typer.Option(help="Language of reports and tables.")] = Lang.DA,
+) -> None:
+    """Create an empty workspace (settings, policies/, indicators/, reports/)."""
+    ws = Workspace.create(folder, name, municipality, lang.value)
+    with Store.open(ws.db_path):
+        pass
+    console.print(f"Arbejdsområde oprettet: {ws.root}")
+
+
+@app.command("lint")
+@guard
+def lint_cmd(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Policy files (default: all in the workspace).")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Check policies for clear, operational result goals (all issues at once; exit 1 on errors)."""
+    if files:
+        ws_indicators: list[Path] = []
+        try:
+            ws = open_workspace(workspace)
+            catalog = ws.catalog()
+        except UserError:
+            from pejling.spec.catalog import load_catalog
+
+            catalog = load_catalog(ws_indicators)
+        paths = files
+    else:
+        ws = open_workspace(workspace)
+        catalog = ws.catalog()
+        paths = ws.policy_files()
+    errors = 0
+    for path in paths:
+        _policy, issues = lint_file(path, catalog)
+        for issue in issues:
+            console.print(render_issue(issue), markup=False, soft_wrap=True)
+        e, w, i = summarise(issues)
+        errors += e
+        console.print(f"[bold]{path.name}[/]: {e} fejl, {w} advarsler, {i} bemærkninger")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+@guard
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Tidy observation files (CSV or XLSX).")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Import observations; each file is all-or-nothing and re-importing changes nothing."""
+    ws = open_workspace(workspace)
+    catalog = ws.catalog()
+    with Store.open(ws.db_path) as store:
+        for path in files:
+            result = import_observations(store, path, catalog, progress=True)
+            console.print(f"{path.name}: {result.summary()}")
+
+
+@app.command()
+@guard
+def status(
+    policy: Annotated[
+        str | None, typer.Argument(help="Policy id or file name (default: all).")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    lang: Annotated[Lang | None, typer.Option(help="Language (default: the workspace's).")] = None,
+) -> None:
+    """Status of every goal: baseline, latest, target, deadline, status and why."""
+    ws = open_workspace(workspace)
+    language = lang.value if lang else ws.settings.workspace.language
+    statuses = workspace_statuses(ws, policy)
+    emit(statuses, fmt, output, language)
+
+
+def workspace_statuses(ws: Workspace, policy_key: str | None) -> list[GoalStatus]:
+    """Evaluate one or all policies of a workspace (refuses policies with lint errors)."""
+    catalog = ws.catalog()
+    policies = [ws.find_policy(policy_key)] if policy_key else ws.load_policies()
+    out: list[GoalStatus] = []
+    with Store.open(ws.db_path, read_only=True) as store:
+        source = StoreSeries(store)
+        for lp in policies:
+            _p, issues = lint_file(lp.path, catalog)
+            errs = [i for i in issues if i.severity.value == "error"]
+            if errs:
+                text = "\n".join(render_issue(i) for i in errs)
+                raise UserError(f"{ws.display(lp.path)} has lint errors; fix them first:\n{text}")
+            out.extend(evaluate_policy(lp.policy, catalog, source))
+    return out
+
+
+def emit(statuses: list[GoalStatus], fmt: OutputFormat, output: Path | None, lang: str) -> None:
+    """Write statuses in the chosen format to stdout or a file."""
+    if fmt is OutputFormat.XLSX:
+        target = output or Path("pejling-status.xlsx")
+        to_xlsx(statuses, lang, target)
+        console.print(f"Skrev {target}")
+        return
+    if fmt is OutputFormat.TABLE and output is None:
+        print_table(statuses, lang, console)
+        return
+    text = to_json(statuses, lang) if fmt is OutputFormat.JSON else to_csv(statuses, lang)
+    if fmt is OutputFormat.TABLE:
+        text = to_csv(statuses, lang)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Skrev {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+@guard
+def indicators(workspace: WorkspaceOpt = None) -> None:
+    """List the indicator catalog (built-in plus the workspace's own)."""
+    try:
+        catalog = open_workspace(workspace).catalog()
+    except UserError:
+        from pejling.spec.catalog import load_catalog
+
+        catalog = load_catalog()
+    for ind_id in catalog.ids():
+        spec = catalog.indicators[ind_id]
+        console.print(
+            f"[bold]{ind_id}[/] ({spec.unit.value}, {spec.direction or 'neutral'}): {spec.title}"
+        )
+
+
+def _register_more() -> None:
+    from pejling.cli import demo_cmd, progress_cmd
+
+    app.command("progress")(progress_cmd.progress)
+    app.command("demo")(demo_cmd.demo)
+
+
+_register_more()
+
+
+def main() -> None:
+    """Entry point of the `pejling` script."""
+    app()
+
+
+def dump_json(data: object) -> str:
+    """JSON with Danish letters kept readable."""
+    return json.dumps(data, ensure_ascii=False, indent=2)

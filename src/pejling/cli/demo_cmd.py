@@ -1,0 +1,45 @@
+"""`pejling demo`: build the demo workspace and print the status of every seed goal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pejling.cli.common import console, guard
+from pejling.demo.build import build_demo
+from pejling.spec.lint import lint_file
+from pejling.spec.lint.report import summarise
+
+
+@guard
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder of the demo workspace.")] = Path(
+        "demo-workspace"
+    ),
+    lang: Annotated[str, typer.Option(help="da or en")] = "da",
+) -> None:
+    """Build the demo workspace (four seed policies + real DST data) and show goal status."""
+    from pejling.cli.app import OutputFormat, emit, workspace_statuses
+
+    build = build_demo(out)
+    ws = build.workspace
+    console.print(f"[bold]Demo-arbejdsområde:[/] {ws.root}")
+    for path, result in build.imports:
+        console.print(f"  import {ws.display(path)}: {result.summary()}")
+    catalog = ws.catalog()
+    for path in build.policies:
+        _p, issues = lint_file(path, catalog)
+        e, w, i = summarise(issues)
+        console.print(f"  lint {ws.display(path)}: {e} fejl, {w} advarsler, {i} bemærkninger")
+    statuses = workspace_statuses(ws, None)
+    emit(statuses, OutputFormat.TABLE, None, lang)
+    counts: dict[str, int] = {}
+    for s in statuses:
+        if not s.is_key_figure:
+            counts[s.status_label(lang)] = counts.get(s.status_label(lang), 0) + 1
+    summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
+    console.print(
+        f"[bold]{sum(counts.values())} mål[/] ({summary}). Kør `pejling status -w {out}` for at se dem igen."
+    )

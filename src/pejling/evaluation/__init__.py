@@ -1,0 +1,1 @@
+"""Goal evaluation: from a goal and its observations to a status with a reason."""

@@ -1,0 +1,1 @@
+"""Progress rules: the Open SDG trajectory method, uncertainty intervals, barometer movement."""

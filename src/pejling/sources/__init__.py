@@ -1,0 +1,1 @@
+"""Data sources: converters from published tables to pejling's tidy observation files."""

@@ -1,0 +1,93 @@
+"""Workspace settings (`pejling.toml`): who we are, language, disclosure threshold."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+
+from pejling.errors import Problem, SpecError
+from pejling.reference.municipalities import is_valid_code
+from pejling.spec.types import StrictModel
+
+
+class WorkspaceSection(StrictModel):
+    """Identity of the workspace."""
+
+    name: str = Field(min_length=1)
+    municipality: int = Field(description="municipality code, or 0 for a national workspace")
+    language: str = Field(default="da", pattern="^(da|en)$")
+
+    @field_validator("municipality")
+    @classmethod
+    def _code(cls, code: int) -> int:
+        if not is_valid_code(code):
+            raise ValueError(f"{code} is not one of the 98 municipality codes or 0 (national)")
+        return code
+
+
+class DisclosureSection(StrictModel):
+    """Small-cell suppression for published outputs."""
+
+    threshold: int = Field(default=5, ge=1)
+
+
+class PseudonymisationSection(StrictModel):
+    """Where the key for hashing CPR numbers comes from (never the key itself)."""
+
+    key_env: str = "PEJLING_PSEUDONYM_KEY"
+
+
+class Settings(StrictModel):
+    """The whole settings file."""
+
+    workspace: WorkspaceSection
+    disclosure: DisclosureSection = Field(default_factory=DisclosureSection)
+    pseudonymisation: PseudonymisationSection = Field(default_factory=PseudonymisationSection)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate `pejling.toml`; errors name the file, line or key."""
+    name = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SpecError(
+            name,
+            [
+                Problem(
+                    name,
+                    "settings file not found",
+                    "a pejling.toml (create one with `pejling init`)",
+                )
+            ],
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(name, [Problem(name, f"TOML syntax error: {exc}", "valid TOML")]) from None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                f"{name} [{'.'.join(str(p) for p in e['loc'])}]",
+                str(e["msg"]).removeprefix("Value error, "),
+            )
+            for e in exc.errors()
+        ]
+        raise SpecError(name, problems) from None
+
+
+def render_settings(name: str, municipality: int, language: str = "da") -> str:
+    """Text of a fresh settings file with comments."""
+    return (
+        "# pejling workspace settings\n"
+        "[workspace]\n"
+        f'name = "{name}"\n'
+        f"municipality = {municipality}  # 3-digit municipality code, 0 = national\n"
+        f'language = "{language}"  # da or en\n\n'
+        "[disclosure]\n"
+        "threshold = 5  # published figures resting on fewer persons are suppressed\n\n"
+        "[pseudonymisation]\n"
+        'key_env = "PEJLING_PSEUDONYM_KEY"  # environment variable holding the HMAC key\n'
+    )

@@ -1,0 +1,1 @@
+"""The workspace store: one embedded DuckDB file with observations, reference data and logs."""

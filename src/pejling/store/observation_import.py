@@ -1,0 +1,386 @@
+"""Import of tidy aggregate observations (CSV/XLSX), validated whole, atomic and idempotent.
+
+Rules (docs/observations.md): every row is checked before anything is written; a file's rows
+replace the rows already stored under the same (indicator, source, vintage), inside one transaction;
+a file whose rows equal what is stored changes nothing and is logged as `unchanged`; every
+attempt, also a rejected one, is written to the `imports` log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pejling.errors import ImportRejected, Problem
+from pejling.formatting import fmt_number
+from pejling.groups import group_key, parse_group_key
+from pejling.periods import Period
+from pejling.reference.municipalities import is_valid_code
+from pejling.spec.catalog import Catalog
+from pejling.spec.indicator import Unit
+from pejling.store.database import Store
+from pejling.store.tabular import Row, Table, parse_number, read_table
+from pejling.suggest import did_you_mean
+
+COLUMNS = (
+    "indicator",
+    "municipality",
+    "period",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "source",
+    "vintage",
+)
+REQUIRED = {"indicator", "municipality", "period", "unit", "source", "vintage"}
+MAX_LISTED = 50
+AGREEMENT = 0.51  # published figures are rounded: numerator/denominator vs value tolerance
+
+ObservationTuple = tuple[
+    str, int, str, float, str, float | None, float | None, float | None, str, str, str
+]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    file: str
+    outcome: str  # imported | unchanged
+    rows: int
+    replaced: int
+    vintages: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self, lang: str = "da") -> str:
+        """One line for the console."""
+        n = fmt_number(self.rows, 0, lang)
+        if lang == "en":
+            if self.outcome == "unchanged":
+                return f"unchanged: the {n} rows are already stored"
+            return f"imported {n} rows (replaced {fmt_number(self.replaced, 0, lang)})"
+        if self.outcome == "unchanged":
+            return f"uændret (unchanged): de {n} rækker findes allerede"
+        return f"{n} rækker indlæst (erstattede {fmt_number(self.replaced, 0, lang)})"
+
+
+class _Collector:
+    """Collects problems: the first MAX_LISTED in full, all of them counted per kind."""
+
+    def __init__(self) -> None:
+        self.listed: list[Problem] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, problem: Problem) -> None:
+        self.counts[problem.code or "other"] += 1
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append(problem)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _header_map(table: Table, name: str, problems: _Collector) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, raw in enumerate(table.header):
+        col = raw.strip().lower()
+        if not col:
+            continue
+        if col not in COLUMNS:
+            hint = did_you_mean(col, COLUMNS)
+            problems.add(
+                Problem(
+                    f"{name}:1 column {i + 1}",
+                    f"unknown column '{raw}'",
+                    f"only {', '.join(COLUMNS)}",
+                    hint,
+                    "unknown_column",
+                )
+            )
+        elif col in index:
+            problems.add(
+                Problem(f"{name}:1", f"column '{col}' appears twice", "each column once", "", "dup")
+            )
+        else:
+            index[col] = i
+    for col in COLUMNS:
+        if col in REQUIRED and col not in index:
+            problems.add(
+                Problem(
+                    f"{name}:1",
+                    f"missing column '{col}'",
+                    f"a header with {', '.join(COLUMNS)}",
+                    "",
+                    "missing_column",
+                )
+            )
+    if "value" not in index and not {"numerator", "denominator"} <= index.keys():
+        problems.add(
+            Problem(
+                f"{name}:1",
+                "no 'value' column and no 'numerator' + 'denominator' columns",
+                "a value, or numerator and denominator",
+                "",
+                "missing_column",
+            )
+        )
+    return index
+
+
+def _row_observation(
+    row: Row, index: dict[str, int], name: str, catalog: Catalog, problems: _Collector
+) -> ObservationTuple | None:
+    def cell(col: str) -> str:
+        i = index.get(col)
+        return row.cells[i].strip() if i is not None and i < len(row.cells) else ""
+
+    def bad(col: str, message: str, expected: str, hint: str = "", code: str = "") -> None:
+        where = row.where(name, index.get(col, 0))
+        problems.add(Problem(f"{where} column '{col}'", message, expected, hint, code or col))
+
+    before = problems.total
+    indicator = cell("indicator")
+    spec = catalog.get(indicator)
+    if not indicator:
+        bad("indicator", "empty", "an indicator id (see 'pejling indicators')")
+    elif spec is None:
+        bad(
+            "indicator",
+            f"unknown indicator '{indicator}'",
+            "an indicator id from the catalog (see 'pejling indicators')",
+            did_you_mean(indicator, catalog.ids()),
+        )
+    code_text = cell("municipality")
+    code = -1
+    try:
+        code = int(code_text)
+        if not is_valid_code(code):
+            raise ValueError
+    except ValueError:
+        bad(
+            "municipality",
+            f"'{code_text}' is not a municipality code",
+            "one of the 98 three-digit codes (e.g. 265) or 0 for the whole country",
+        )
+    period: Period | None = None
+    try:
+        period = Period.parse(cell("period"))
+    except ValueError as exc:
+        bad("period", str(exc), "e.g. 2015, 2015H1, 2015Q3, 2015-03 or 31.03.2015")
+    grp = ""
+    try:
+        grp = group_key(parse_group_key(cell("group")))
+    except ValueError as exc:
+        bad("group", str(exc), "key=value pairs like origin=non_western;sex=f, or empty")
+    numbers: dict[str, float | None] = {}
+    for col in ("numerator", "denominator", "value"):
+        text = cell(col)
+        if not text:
+            numbers[col] = None
+            continue
+        try:
+            numbers[col] = parse_number(text)
+        except ValueError as exc:
+            bad(col, str(exc), "a number such as 66,7 or 66.7", code="number")
+            numbers[col] = None
+    unit = cell("unit")
+    if spec is not None and unit != spec.unit.value:
+        bad(
+            "unit",
+            f"unit '{unit}' does not match indicator '{indicator}'",
+            f"'{spec.unit.value}'",
+        )
+    source, vintage = cell("source"), cell("vintage")
+    if not source:
+        bad("source", "empty", "who published the figure (document, table)")
+    if not vintage:
+        bad("vintage", "empty", "the release, e.g. 2025 or 2025-09")
+    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
+    if num is not None and num < 0:
+        bad("numerator", f"negative numerator {text_of(num)}", "0 or more")
+    if den is not None and den <= 0:
+        bad("denominator", f"denominator {text_of(den)} is not positive", "more than 0")
+    if problems.total > before:
+        return None
+    assert spec is not None
+    assert period is not None
+    is_share = spec.unit in {Unit.PERCENT, Unit.RATE_PER_1000}
+    scale = 100.0 if spec.unit is Unit.PERCENT else 1000.0
+    if is_share and num is not None and den is not None:
+        if num > den:
+            bad("numerator", f"numerator {text_of(num)} exceeds denominator {text_of(den)}",
+                "at most the denominator", code="consistency")  # fmt: skip
+            return None
+        computed = scale * num / den
+        if value is None:
+            value = computed
+        elif abs(value - computed) > AGREEMENT:
+            bad(
+                "value",
+                f"value {text_of(value)} disagrees with numerator/denominator "
+                f"({text_of(num)}/{text_of(den)} = {computed:.2f})",
+                "values that agree within rounding",
+                code="consistency",
+            )
+            return None
+    if value is None:
+        bad("value", "empty", "a value, or numerator and denominator", code="missing_value")
+        return None
+    if spec.unit is Unit.PERCENT and not (0 <= value <= 100 or (spec.ratio and value >= 0)):
+        bad("value", f"{text_of(value)} is outside 0–100", "a percentage between 0 and 100")
+        return None
+    return (indicator, code, period.label, period.t, grp, num, den, value, unit, source, vintage)
+
+
+def text_of(x: float) -> str:
+    """A number as written in an error message."""
+    return f"{x:g}"
+
+
+def validate_observations(table: Table, name: str, catalog: Catalog) -> list[ObservationTuple]:
+    """Every row checked; raise ImportRejected listing the problems if there are any."""
+    problems = _Collector()
+    index = _header_map(table, name, problems)
+    if problems.total:
+        raise ImportRejected(name, problems.listed, problems.total)
+    out: list[ObservationTuple] = []
+    seen: dict[tuple[str, int, str, str, str, str], int] = {}
+    for row in table.rows:
+        obs = _row_observation(row, index, name, catalog, problems)
+        if obs is None:
+            continue
+        key = (obs[0], obs[1], obs[2], obs[4], obs[9], obs[10])
+        if key in seen:
+            problems.add(
+                Problem(
+                    f"{name}:{row.number}",
+                    f"duplicate of line {seen[key]} (same indicator, municipality, period, "
+                    "group, source and vintage)",
+                    "one row per series, period and vintage",
+                    "",
+                    "duplicate",
+                )
+            )
+            continue
+        seen[key] = row.number
+        out.append(obs)
+    if not table.rows:
+        problems.add(Problem(name, "no data rows", "at least one observation", "", "empty"))
+    if problems.total:
+        summary = ", ".join(f"{k}: {v}" for k, v in problems.counts.most_common())
+        listed = [*problems.listed]
+        if len(problems.counts) > 1:
+            listed.append(Problem(name, f"problems per kind: {summary}"))
+        raise ImportRejected(name, listed, problems.total)
+    return out
+
+
+def next_import_id(store: Store) -> int:
+    """A fresh id for the import log (also stamped on the rows an import writes)."""
+    row = store.con.execute("SELECT nextval('import_ids')").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def log_import(
+    store: Store, import_id: int, name: str, sha: str, kind: str, outcome: str, rows: int,
+    replaced: int, problems: int, message: str | None,
+) -> None:  # fmt: skip
+    """Record one import attempt (imported, unchanged or rejected)."""
+    store.con.execute(
+        "INSERT INTO imports (id, file, sha256, kind, outcome, rows, replaced, problems, message) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [import_id, name, sha, kind, outcome, rows, replaced, problems, message],
+    )
+
+
+_COLUMN_TYPES = (
+    "VARCHAR", "SMALLINT", "VARCHAR", "DOUBLE", "VARCHAR", "DOUBLE", "DOUBLE", "DOUBLE", "VARCHAR",
+    "VARCHAR", "VARCHAR",
+)  # fmt: skip
+
+
+def _insert_columns(store: Store, table: str, rows: list[ObservationTuple]) -> None:
+    """Bulk insert by passing one list per column (much faster than executemany)."""
+    columns = (
+        [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in _COLUMN_TYPES]
+    )
+    select = ", ".join(f"unnest(?::{t}[])" for t in _COLUMN_TYPES)
+    store.con.execute(f"INSERT INTO {table} SELECT {select}", columns)
+
+
+def import_observations(
+    store: Store,
+    path: Path,
+    catalog: Catalog,
+    *,
+    display_name: str | None = None,
+    progress: bool = False,
+) -> ImportResult:
+    """Validate and store one file; raise ImportRejected (store unchanged but for the log)."""
+    name = display_name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected(
+            name, [Problem(name, f"cannot read the file ({exc.strerror})")]
+        ) from None
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        rows = validate_observations(read_table(path, name, data), name, catalog)
+    except ImportRejected as exc:
+        log_import(store, next_import_id(store), name, sha, "observations", "rejected", 0, 0,
+                   exc.total, exc.problems[0].render()[:500])  # fmt: skip
+        raise
+    vintages = sorted({(r[9], r[10]) for r in rows})
+    con = store.con
+    import_id = next_import_id(store)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TEMP TABLE incoming AS SELECT * EXCLUDE (import_id) FROM observations LIMIT 0"
+        )
+        _insert_columns(store, "incoming", rows)
+        con.execute(
+            "CREATE TEMP TABLE keys AS SELECT DISTINCT indicator, source, vintage FROM incoming"
+        )
+        existing_row = con.execute(
+            "SELECT count(*) FROM observations o SEMI JOIN keys k USING (indicator, source, vintage)"
+        ).fetchone()
+        existing = int(existing_row[0]) if existing_row else 0
+        diff_row = con.execute(
+            """
+            SELECT count(*) FROM (
+                (SELECT * FROM incoming
+                 EXCEPT SELECT * EXCLUDE (import_id) FROM observations
+                        SEMI JOIN keys USING (indicator, source, vintage))
+                UNION ALL
+                (SELECT * EXCLUDE (import_id) FROM observations SEMI JOIN keys USING (indicator, source, vintage)
+                 EXCEPT SELECT * FROM incoming)
+            )
+            """
+        ).fetchone()
+        unchanged = existing == len(rows) and diff_row is not None and diff_row[0] == 0
+        if unchanged:
+            outcome, replaced = "unchanged", 0
+        else:
+            outcome, replaced = "imported", existing
+            con.execute(
+                "DELETE FROM observations WHERE (indicator, source, vintage) IN "
+                "(SELECT indicator, source, vintage FROM keys)"
+            )
+            con.execute("INSERT INTO observations SELECT *, ? FROM incoming", [import_id])
+        con.execute("DROP TABLE incoming")
+        con.execute("DROP TABLE keys")
+        log_import(
+            store, import_id, name, sha, "observations", outcome, len(rows), replaced, 0, None
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return ImportResult(name, outcome, len(rows), replaced, vintages)

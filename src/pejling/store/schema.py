@@ -1,0 +1,101 @@
+"""The store's tables and their migrations.
+
+Why versioned migrations from day one: municipalities keep a workspace for years and upgrade
+pejling in between; every schema change is a numbered step applied in one transaction, and
+`schema_version` records how far a file has come. Reads refuse a file from a newer pejling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from pejling.reference.municipalities import municipalities
+
+
+def _v1(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE municipalities (
+            code SMALLINT PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            region_code SMALLINT NOT NULL,
+            region_name VARCHAR NOT NULL
+        )
+        """
+    )
+    con.executemany(
+        "INSERT INTO municipalities VALUES (?, ?, ?, ?)",
+        [(m.code, m.name, m.region_code, m.region_name) for m in municipalities().values()],
+    )
+    con.execute("CREATE SEQUENCE import_ids START 1")
+    con.execute(
+        """
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            file VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            outcome VARCHAR NOT NULL,   -- imported | unchanged | rejected
+            rows INTEGER NOT NULL,
+            replaced INTEGER NOT NULL,
+            problems INTEGER NOT NULL,
+            message VARCHAR,
+            imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE observations (
+            indicator VARCHAR NOT NULL,
+            municipality SMALLINT NOT NULL,
+            period VARCHAR NOT NULL,
+            t DOUBLE NOT NULL,           -- fractional year at the start of the period
+            grp VARCHAR NOT NULL,        -- canonical group key, '' = everybody
+            numerator DOUBLE,
+            denominator DOUBLE,
+            value DOUBLE,
+            unit VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            vintage VARCHAR NOT NULL,
+            import_id INTEGER NOT NULL,
+            PRIMARY KEY (indicator, municipality, period, grp, source, vintage)
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """0 for an empty file, else the applied version."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations, each in its own transaction; return the resulting version."""
+    version = current_version(con)
+    if version == 0:
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            step(con)
+            con.execute("INSERT INTO schema_version VALUES (?)", [number])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION

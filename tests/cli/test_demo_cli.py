@@ -1,0 +1,112 @@
+"""End to end: build the demo workspace, lint, status in every format, import rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.cli.conftest import Run
+
+EXPECTED_GOALS = {
+    "roskilde-2015": 7,
+    "kalundborg-2019": 8,
+    "soenderborg-strategi": 2,
+    "roskilde-handleplan-2021": 6,
+}
+
+
+def test_status_json_has_every_seed_goal_with_reason(run: Run, demo_dir: Path) -> None:
+    records = json.loads(run("status", "-w", str(demo_dir), "--format", "json").stdout)
+    goals: dict[str, int] = {}
+    key_figures: dict[str, int] = {}
+    for r in records:
+        bucket = key_figures if r["key_figure"] else goals
+        bucket[r["policy"]] = bucket.get(r["policy"], 0) + 1
+        assert r["status"] in {
+            "achieved",
+            "on_track",
+            "at_risk",
+            "off_track",
+            "no_data",
+            "not_assessable",
+        }
+        assert len(r["reason"]) > 20
+    assert goals == EXPECTED_GOALS
+    assert key_figures == {"soenderborg-strategi": 13}
+    # Real DST data gives Kalundborg's employment goal a measured trend.
+    employment = [
+        r
+        for r in records
+        if r["policy"] == "kalundborg-2019" and r["indicator"] == "employment_rate_ratio"
+    ]
+    assert employment
+    assert employment[0]["latest_period"] == "2024"
+    assert employment[0]["status"] in {"on_track", "at_risk", "off_track"}
+
+
+def test_lint_reports_kalundborg_direction_goals(run: Run, demo_dir: Path) -> None:
+    proc = run("lint", "-w", str(demo_dir))
+    kalundborg = [
+        line
+        for line in proc.stdout.splitlines()
+        if "kalundborg" in line and "direction-only" in line
+    ]
+    assert len(kalundborg) == 8
+    assert "0 fejl" in proc.stdout
+
+
+def test_status_table_csv_xlsx(run: Run, demo_dir: Path, tmp_path: Path) -> None:
+    table = run("status", "roskilde-2015", "-w", str(demo_dir)).stdout
+    assert "Mål 4" in table
+    assert "Begrundelse" in table
+    csv_text = run("status", "roskilde-2015", "-w", str(demo_dir), "--format", "csv").stdout
+    assert csv_text.splitlines()[0].startswith("Politik;Mål;Udgangspunkt")
+    assert "66,7 %" in csv_text
+    out = tmp_path / "status.xlsx"
+    run("status", "-w", str(demo_dir), "--format", "xlsx", "--output", str(out))
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Status", "Data"]
+    assert wb["Status"]["G1"].value == "Status"
+    english = run(
+        "status", "roskilde-2015", "-w", str(demo_dir), "--format", "csv", "--lang", "en"
+    ).stdout
+    assert english.splitlines()[0].startswith("Policy,Goal,Baseline")
+
+
+def test_rerunning_demo_changes_nothing(run: Run, demo_dir: Path) -> None:
+    proc = run("demo", "--out", str(demo_dir))
+    assert "uændret" in proc.stdout
+
+
+def test_bad_observation_file_is_rejected_whole(run: Run, demo_dir: Path, tmp_path: Path) -> None:
+    before = json.loads(run("status", "-w", str(demo_dir), "--format", "json").stdout)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "indicator,municipality,period,group,numerator,denominator,value,unit,source,vintage\n"
+        "youth_education_20_24,265,2019,origin=non_western,,,55,percent,Test,t1\n"
+        "youth_education_20_24,411,2020,origin=non_western,,,56,percent,Test,t1\n",
+        encoding="utf-8",
+    )
+    proc = run("import", str(bad), "-w", str(demo_dir), check=False)
+    assert proc.returncode == 1
+    assert "bad.csv:3" in proc.stderr
+    assert "municipality" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    after = json.loads(run("status", "-w", str(demo_dir), "--format", "json").stdout)
+    assert before == after
+
+
+def test_not_a_workspace(run: Run, tmp_path: Path) -> None:
+    proc = run("status", "-w", str(tmp_path), check=False)
+    assert proc.returncode == 1
+    assert "not a pejling workspace" in proc.stderr
+
+
+def test_init_creates_workspace(run: Run, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run("init", str(ws), "--municipality", "265", "--name", "Roskilde")
+    assert (ws / "pejling.toml").is_file()
+    assert (ws / "pejling.duckdb").is_file()
+    assert run("status", "-w", str(ws), "--format", "json").stdout.strip() == "[]"

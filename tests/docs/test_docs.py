@@ -1,0 +1,53 @@
+"""Docs are tested: every policy field, target kind, indicator and CLI command is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from pejling.cli.app import app
+from pejling.spec import policy as policy_module
+from pejling.spec.catalog import load_catalog
+from pejling.spec.policy import TargetKind
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _models() -> list[type[BaseModel]]:
+    return [
+        obj
+        for obj in vars(policy_module).values()
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj.__module__ == policy_module.__name__
+    ]
+
+
+@pytest.mark.parametrize("model", _models(), ids=lambda m: m.__name__)
+def test_every_policy_field_is_documented(model: type[BaseModel]) -> None:
+    doc = (ROOT / "docs" / "policy-format.md").read_text(encoding="utf-8")
+    missing = [name for name in model.model_fields if f"`{name}`" not in doc]
+    assert not missing, f"{model.__name__} fields not in docs/policy-format.md: {missing}"
+
+
+def test_every_target_kind_is_documented() -> None:
+    doc = (ROOT / "docs" / "policy-format.md").read_text(encoding="utf-8")
+    assert all(f"`{kind.value}`" in doc for kind in TargetKind)
+
+
+def test_every_command_is_in_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [c.name for c in app.registered_commands]
+    assert names, "no commands registered"
+    missing = [n for n in names if not re.search(rf"`pejling {n}\b", readme)]
+    assert not missing, f"commands not in README: {missing}"
+
+
+def test_every_indicator_has_title_unit_and_source() -> None:
+    catalog = load_catalog()
+    for ind_id in catalog.ids():
+        spec = catalog.indicators[ind_id]
+        assert spec.title and spec.sources, ind_id
