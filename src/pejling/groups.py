@@ -26,6 +26,9 @@ ORIGIN_VALUES: dict[str, str] = {
     "non_western_immigrant": "indvandrere fra ikke-vestlige lande",
     "non_western_descendant": "efterkommere fra ikke-vestlige lande",
     "non_western_immigrant_arrived_0_12": "indvandrere (ankommet som 0-12-årige) fra ikke-vestlige lande",
+    "non_western_arrived_0_12_or_descendant": (
+        "indvandrere (ankommet som 0-12-årige) og efterkommere med ikke-vestlig oprindelse"
+    ),
     "menapt": "indvandrere og efterkommere fra MENAPT-lande",
     "minority": "borgere med minoritetsbaggrund (indvandrere og efterkommere)",
 }

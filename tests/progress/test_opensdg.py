@@ -70,14 +70,18 @@ def test_zero_base_replaced() -> None:
     # y0 = 0 → 0.001; CAGR_o = (2/0.001)^(1/1) − 1 = 1999; CAGR_r = (10/0.001)^(1/5) − 1 = 5.3096
     r = assess_with_target(y0=0, t0=2020, yt=2, t=2021, target=10, t_target=2025, direction=1)
     assert r.replaced_zero
-    assert r.value == pytest.approx(1999 / (10_000 ** 0.2 - 1), rel=1e-9)
+    assert r.value == pytest.approx(1999 / (10_000**0.2 - 1), rel=1e-9)
 
 
 def test_not_assessable_cases() -> None:
-    opposite = assess_with_target(y0=-2, t0=2015, yt=3, t=2016, target=5, t_target=2020, direction=1)
+    opposite = assess_with_target(
+        y0=-2, t0=2015, yt=3, t=2016, target=5, t_target=2020, direction=1
+    )
     assert opposite.progress_class is ProgressClass.NOT_ASSESSABLE
     assert opposite.reason == "opposite_signs"
-    same_time = assess_with_target(y0=2, t0=2015, yt=3, t=2015, target=5, t_target=2020, direction=1)
+    same_time = assess_with_target(
+        y0=2, t0=2015, yt=3, t=2015, target=5, t_target=2020, direction=1
+    )
     assert same_time.reason == "too_few_points"
     late = assess_with_target(y0=2, t0=2020, yt=3, t=2021, target=5, t_target=2019, direction=1)
     assert late.reason == "target_year_not_after_base"

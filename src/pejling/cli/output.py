@@ -71,9 +71,11 @@ def print_table(statuses: Sequence[GoalStatus], lang: str, console: Console) -> 
     for policy_id, rows in by_policy.items():
         table = Table(title=policy_id, show_lines=True, expand=True)
         for i, header in enumerate(HEADERS[lang][1:]):
-            table.add_column(header, overflow="fold", ratio=4 if i == 6 else 1)
+            table.add_column(header, ratio=4 if i == 6 else 2 if i == 0 else 1, min_width=8)
         for s in rows:
             cells = _cells(s, lang)[1:]
+            if len(cells[0]) > 70:
+                cells[0] = cells[0][:69].rstrip() + "…"
             cells[5] = Text(cells[5], style=STYLE[s.status])  # type: ignore[call-overload]
             table.add_row(*cells)
         console.print(table)

@@ -169,8 +169,18 @@ class Texts:
         }[r.progress_class]
         baro_da = baro_en = ""
         if barometer:
-            baro_da = f" Barometerreglen: {barometer}."
-            baro_en = f" Barometer rule: {barometer}."
+            word, _, counts = barometer.partition(" ")
+            da_word = {"positive": "positiv", "negative": "negativ", "unchanged": "uændret"}
+            shown = counts.strip("()").replace("/", " af ")
+            baro_da = (
+                f" Integrationsbarometerets flertalsregel giver en {da_word.get(word, word)} "
+                f"bevægelse ({shown} indikatorer har data for basisåret og senere)."
+            )
+            baro_en = (
+                f" The Integrationsbarometer majority rule gives a {word} movement "
+                f"({counts.strip('()').replace('/', ' of ')} indicators have data for the base "
+                "year and later)."
+            )
         return (
             f"Uden måltal vurderes kun retningen: fra {n.b('da')} til {n.l('da')} er {rate_da} ({words[0]}).{baro_da}",
             f"Without a target only the direction is assessed: from {n.b('en')} to {n.l('en')} is {rate_en} ({words[1]}).{baro_en}",

@@ -58,6 +58,11 @@ def _problem(model: type[BaseModel], loaded: LoadedYaml, err: Any) -> Problem:
         key = str(loc[-1])
         allowed = _fields_at(model, loc[:-1])
         hint = did_you_mean(key, allowed)
+        if not hint and (" " in key or key[:1].isupper()):
+            hint = (
+                "if this is the rest of a text that contains a comma inside {…}, "
+                "put the whole text in quotes"
+            )
         return Problem(
             where,
             f"{context}unknown key '{key}'",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from pejling.errors import ImportRejected, Problem
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ def _read_xlsx(raw: bytes, name: str) -> Table:
 
 
 def parse_number(text: str) -> float:
-    """Parse `66.7`, `66,7` or `1.234,5` (a comma is always the Danish decimal sign).
+    """Parse `66.7`, `66,7`, `1.234,5` or `4.823.567` (a comma is always the decimal sign).
 
     Raise ValueError otherwise.
     """
@@ -147,6 +151,8 @@ def parse_number(text: str) -> float:
         if t.count(",") > 1:
             raise ValueError(f"'{text}' has more than one decimal comma")
         t = t.replace(".", "").replace(",", ".")
+    elif t.count(".") > 1 and _THOUSANDS.match(t):
+        t = t.replace(".", "")  # 4.823.567: Danish thousands separators
     value = float(t)
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"'{text}' is not a finite number")

@@ -15,7 +15,8 @@ def render_issue(issue: LintIssue) -> str:
     if issue.accepted:
         text += f" (accepted by the policy: {issue.accepted})"
     if issue.suggestion:
-        text += f" Suggestion: {issue.suggestion}"
+        sep = " " if text.endswith((".", "?", "!", ")")) else ". "
+        text += f"{sep}Suggestion: {issue.suggestion}"
     return text
 
 

@@ -1,0 +1,1 @@
+"""The demo workspace: the four seed policies and their published figures."""
