@@ -40,7 +40,10 @@ def test_every_target_kind_is_documented() -> None:
 
 def test_every_command_is_in_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    names = [c.name for c in app.registered_commands]
+    names = [
+        c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")
+        for c in app.registered_commands
+    ]
     assert names, "no commands registered"
     missing = [n for n in names if not re.search(rf"`pejling {n}\b", readme)]
     assert not missing, f"commands not in README: {missing}"
@@ -50,4 +53,13 @@ def test_every_indicator_has_title_unit_and_source() -> None:
     catalog = load_catalog()
     for ind_id in catalog.ids():
         spec = catalog.indicators[ind_id]
-        assert spec.title and spec.sources, ind_id
+        assert spec.title, ind_id
+        assert spec.sources, ind_id
+
+
+def test_every_lint_rule_is_documented() -> None:
+    from pejling.spec.lint.rules import RULES
+
+    doc = (ROOT / "docs" / "policy-format.md").read_text(encoding="utf-8")
+    missing = [rule for rule in RULES if f"`{rule}`" not in doc]
+    assert not missing, f"lint rules not in docs/policy-format.md: {missing}"

@@ -54,7 +54,7 @@ def test_indicator_movement(base: float, latest: float, direction: int, expected
 
 
 def test_majority_of_three() -> None:
-    P, N, U = Movement.POSITIVE, Movement.NEGATIVE, Movement.UNCHANGED
+    P, N, U = Movement.POSITIVE, Movement.NEGATIVE, Movement.UNCHANGED  # noqa: N806
     assert combine_movements([P, P, N]) is P
     assert combine_movements([N, U, N]) is N
     assert combine_movements([P, N, U]) is U

@@ -14,7 +14,6 @@ from pathlib import Path
 from pejling.sources.shipped import write_shipped_observations
 from pejling.store.database import Store
 from pejling.store.observation_import import ImportResult, import_observations
-
 from pejling.workspace import SETTINGS_FILE, Workspace
 
 DEMO_NAME = "pejling demo: fire integrationspolitikker"

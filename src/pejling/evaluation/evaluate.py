@@ -17,7 +17,6 @@ from pejling.evaluation.points import Point, SeriesSource
 from pejling.evaluation.status import GoalStatus, GoalStatusCode, ValueAt
 from pejling.evaluation.texts import Texts
 from pejling.groups import group_key
-from pejling.periods import Period
 from pejling.progress.barometer import combine_movements, indicator_movement
 from pejling.progress.opensdg import (
     ProgressClass,

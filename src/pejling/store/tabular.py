@@ -21,7 +21,6 @@ from openpyxl.utils import get_column_letter
 
 from pejling.errors import ImportRejected, Problem
 
-
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
