@@ -110,3 +110,9 @@ def test_init_creates_workspace(run: Run, tmp_path: Path) -> None:
     assert (ws / "pejling.toml").is_file()
     assert (ws / "pejling.duckdb").is_file()
     assert run("status", "-w", str(ws), "--format", "json").stdout.strip() == "[]"
+
+
+def test_import_log_lists_attempts(run: Run, demo_dir: Path) -> None:
+    out = run("imports", "-w", str(demo_dir), "--limit", "50").stdout
+    assert "indlæst" in out
+    assert "seed_figur" in out

@@ -254,3 +254,25 @@ def test_evaluate_policy_includes_key_figures() -> None:
     (kf,) = evaluate_policy(policy, load_catalog(), InMemorySeries(data))
     assert kf.is_key_figure
     assert kf.status is GoalStatusCode.ON_TRACK  # fewer areas is better: CAGR −18 %
+
+
+def test_level_goal_moderate_progress_is_at_risk() -> None:
+    # 50 (2015) → 56 (2017), target 70 by 2020, higher is better.
+    # CAGR_o = (56/50)^(1/2) − 1 = 0.058301; CAGR_r = (70/50)^(1/5) − 1 = 0.069610
+    # R = 0.83753 → moderate → at_risk; score = 7.1429·0.83753 − 4.2857 = 1.6966.
+    # Projection: 56 · 1.058301^3 = 66.37 (short of 70).
+    status = _goal(
+        """
+indicator: {id: activation_degree}
+target: {kind: level, value: 70}
+baseline: {value: 50, date: 2015, source: jobindsats.dk}
+deadline: 2020
+""",
+        {("activation_degree", 265, ""): [pt("2015", 50), pt("2017", 56)]},
+        period="period: {start: 2015, end: 2020}",
+    )
+    assert status.status is GoalStatusCode.AT_RISK
+    assert status.progress_value == pytest.approx(0.83753, abs=1e-5)
+    assert status.score == pytest.approx(1.6966, abs=1e-3)
+    assert status.projection == pytest.approx(56 * 1.0583005**3, rel=1e-5)
+    assert "for langsomt" in status.reason_da or "langsom" in status.reason_da

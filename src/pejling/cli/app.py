@@ -138,8 +138,40 @@ def import_cmd(
     catalog = ws.catalog()
     with Store.open(ws.db_path) as store:
         for path in files:
-            result = import_observations(store, path, catalog, progress=True)
+            with console.status(f"Indlæser {path.name} …"):
+                result = import_observations(store, path, catalog)
             console.print(f"{path.name}: {result.summary()}")
+
+
+@app.command("imports")
+@guard
+def imports_cmd(
+    workspace: WorkspaceOpt = None,
+    limit: Annotated[int, typer.Option(help="How many attempts to show.")] = 20,
+) -> None:
+    """The import log: every attempt (imported, unchanged, rejected), newest first."""
+    from rich.table import Table
+
+    from pejling.formatting import fmt_number
+    from pejling.store.queries import import_log
+
+    ws = open_workspace(workspace)
+    with Store.open(ws.db_path, read_only=True) as store:
+        rows = import_log(store, limit)
+    table = Table("Nr.", "Tidspunkt", "Udfald", "Rækker", "Erstattet", "Problemer")
+    table.add_column("Fil", overflow="fold")
+    outcome_da = {"imported": "indlæst", "unchanged": "uændret", "rejected": "afvist"}
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.imported_at.strftime("%d.%m.%Y %H:%M"),
+            outcome_da.get(r.outcome, r.outcome),
+            fmt_number(r.rows, 0),
+            fmt_number(r.replaced, 0),
+            fmt_number(r.problems, 0),
+            r.file,
+        )
+    console.print(table)
 
 
 @app.command()

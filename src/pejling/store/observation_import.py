@@ -319,7 +319,6 @@ def import_observations(
     catalog: Catalog,
     *,
     display_name: str | None = None,
-    progress: bool = False,
 ) -> ImportResult:
     """Validate and store one file; raise ImportRejected (store unchanged but for the log)."""
     name = display_name or path.name

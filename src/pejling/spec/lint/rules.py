@@ -166,6 +166,8 @@ def check_goal(ctx: Context, goal: Goal) -> Iterator[LintIssue]:
                              "add target.direction: higher or lower")  # fmt: skip
     if t.kind is TargetKind.DIRECTION:
         word = "more (higher)" if direction and direction.sign > 0 else "fewer (lower)"
+        if t.reference_group:
+            word = "that the gap to the reference group should shrink"
         yield ctx.goal_issue(goal, "direction-only", ("target", "kind"),
                              f"the goal only says {word}; it cannot be achieved or missed",
                              "set a target value and a deadline, e.g. kind: level with the value "
