@@ -63,8 +63,36 @@ def _cells(s: GoalStatus, lang: str) -> list[str]:
     ]
 
 
+NARROW = 110
+"""Below this console width a table of eight columns is unreadable: print one block per goal."""
+
+
+def print_cards(statuses: Sequence[GoalStatus], lang: str, console: Console) -> None:
+    """One short block per goal, for narrow terminals and logs."""
+    h = HEADERS[lang]
+    current = None
+    for s in statuses:
+        if s.policy_id != current:
+            current = s.policy_id
+            console.rule(f"[bold]{current}[/]")
+        cells = _cells(s, lang)
+        head = Text(cells[1], style="bold")
+        head.append(" — ")
+        head.append(cells[6], style=STYLE[s.status])
+        console.print(head)
+        console.print(
+            f"  {h[2]}: {cells[2]} · {h[3]}: {cells[3]} · {h[4]}: {cells[4]} · {h[5]}: {cells[5]}",
+            markup=False,
+            highlight=False,
+        )
+        console.print(Text(f"  {h[7]}: {cells[7]}"), highlight=False)
+
+
 def print_table(statuses: Sequence[GoalStatus], lang: str, console: Console) -> None:
-    """A readable table per policy."""
+    """A readable table per policy (cards when the console is narrow)."""
+    if console.width < NARROW:
+        print_cards(statuses, lang, console)
+        return
     by_policy: dict[str, list[GoalStatus]] = {}
     for s in statuses:
         by_policy.setdefault(s.policy_id, []).append(s)
