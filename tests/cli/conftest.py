@@ -15,14 +15,14 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 @pytest.fixture
 def run() -> Run:
     def _run(
-        *args: str, cwd: Path | None = None, check: bool = True
+        *args: str, cwd: Path | None = None, check: bool = True, columns: int = 200
     ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [sys.executable, "-m", "pejling", *args],
             capture_output=True,
             text=True,
             cwd=cwd,
-            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+            env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
             check=False,
         )
         if check and proc.returncode != 0:

@@ -116,3 +116,12 @@ def test_import_log_lists_attempts(run: Run, demo_dir: Path) -> None:
     out = run("imports", "-w", str(demo_dir), "--limit", "50").stdout
     assert "indlæst" in out
     assert "seed_figur" in out
+
+
+def test_narrow_console_prints_cards(run: Run, demo_dir: Path) -> None:
+    wide = run("status", "roskilde-2015", "-w", str(demo_dir)).stdout
+    assert "┃ Mål" in wide
+    narrow = run("status", "roskilde-2015", "-w", str(demo_dir), columns=80).stdout
+    assert "┃" not in narrow
+    assert "Mål 4 — Kan ikke vurderes" in narrow
+    assert "Begrundelse: Kun én måling (66,7 % (2014))" in narrow
