@@ -122,6 +122,17 @@ def _common_checks(y0: float, t0: float, yt: float, t: float) -> str | None:
     return None
 
 
+def _classify(value: float, on_track: float, moderate: float) -> ProgressClass:
+    """The method's four classes from a ratio or growth and its two thresholds (> 0 is limited)."""
+    if value >= on_track:
+        return ProgressClass.ON_TRACK
+    if value >= moderate:
+        return ProgressClass.MODERATE
+    if value >= 0:
+        return ProgressClass.LIMITED
+    return ProgressClass.DETERIORATION
+
+
 def assess_with_target(
     *, y0: float, t0: float, yt: float, t: float, target: float, t_target: float, direction: int
 ) -> ProgressResult:
@@ -144,16 +155,8 @@ def assess_with_target(
     if required == 0:
         return _not_assessable("target_equals_base")
     ratio = s * direction * observed / abs(required)
-    if ratio >= ON_TRACK_RATIO:
-        cls = ProgressClass.ON_TRACK
-    elif ratio >= MODERATE_RATIO:
-        cls = ProgressClass.MODERATE
-    elif ratio >= 0:
-        cls = ProgressClass.LIMITED
-    else:
-        cls = ProgressClass.DETERIORATION
     return ProgressResult(
-        cls,
+        _classify(ratio, ON_TRACK_RATIO, MODERATE_RATIO),
         ratio,
         score_with_target(ratio),
         cagr_observed=observed,
@@ -177,18 +180,9 @@ def assess_without_target(
     observed = _cagr(y0_, yt_, t - t0)
     v = s * direction * observed
     c = scaling_factor(y0_, direction, limit)
-    if c == 0:
-        cls = ProgressClass.ON_TRACK if v >= 0 else ProgressClass.DETERIORATION
-    elif v >= NO_TARGET_ON_TRACK * c:
-        cls = ProgressClass.ON_TRACK
-    elif v >= NO_TARGET_MODERATE * c:
-        cls = ProgressClass.MODERATE
-    elif v >= 0:
-        cls = ProgressClass.LIMITED
-    else:
-        cls = ProgressClass.DETERIORATION
+    # At the limit (c = 0) both thresholds are 0: any non-negative movement is on track.
     return ProgressResult(
-        cls,
+        _classify(v, NO_TARGET_ON_TRACK * c, NO_TARGET_MODERATE * c),
         v,
         score_without_target(v, c),
         cagr_observed=observed,
