@@ -67,7 +67,25 @@ def _v1(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1]
+def _v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Person-level register tables (pseudonymous) and what each table's last import was."""
+    from pejling.register.tables import TABLES, create_table_sql
+
+    for table in TABLES:
+        con.execute(create_table_sql(table))
+    con.execute(
+        """
+        CREATE TABLE register_tables (
+            name VARCHAR PRIMARY KEY,
+            sha256 VARCHAR NOT NULL,     -- content of the file that filled the table
+            rows BIGINT NOT NULL,
+            import_id INTEGER NOT NULL
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

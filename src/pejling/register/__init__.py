@@ -1,0 +1,1 @@
+"""Person-level data: the register tables, their import with pseudonymisation, and origin."""

@@ -1,0 +1,289 @@
+"""Import of person-level files: a batch of tables, validated whole, written in one transaction.
+
+Semantics (docs/data-model.md): each file is a full extract of its table, so an import replaces
+the table's content. A batch (a folder, or several files) is accepted or rejected as a whole, so
+a persons file and the spells that refer to it arrive together or not at all. Re-importing the
+same content under the same key is reported as unchanged and writes nothing but the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pejling.errors import ImportRejected, Problem
+from pejling.register.checks import validate
+from pejling.register.pseudonym import PseudonymKey
+from pejling.register.staging import SUFFIXES, Staged, stage_file
+from pejling.register.tables import TABLES, TABLES_BY_NAME, Table
+from pejling.store.database import Store
+from pejling.store.observation_import import log_import, next_import_id
+from pejling.suggest import did_you_mean
+
+#: (what is happening, steps done, steps in all)
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """What happened to one table."""
+
+    table: str
+    file: str
+    outcome: str  # imported | unchanged
+    rows: int
+    replaced: int
+
+
+@dataclass(frozen=True)
+class RegisterImportResult:
+    """What happened to a batch."""
+
+    tables: tuple[TableResult, ...]
+    skipped: tuple[str, ...]
+
+    def summary(self, lang: str = "da") -> str:
+        """One line per table, in Danish by default."""
+        lines = []
+        for r in self.tables:
+            if lang == "da":
+                what = (
+                    "uændret"
+                    if r.outcome == "unchanged"
+                    else f"{r.rows:,} rækker indlæst".replace(",", ".")
+                    + (f" (erstattede {r.replaced:,})".replace(",", ".") if r.replaced else "")
+                )
+            else:
+                what = (
+                    "unchanged"
+                    if r.outcome == "unchanged"
+                    else f"{r.rows:,} rows imported" + (f" (replaced {r.replaced:,})" if r.replaced else "")
+                )
+            lines.append(f"{r.file} → {r.table}: {what}")
+        for name in self.skipped:
+            lines.append(
+                f"{name}: ikke en registertabel, sprunget over"
+                if lang == "da"
+                else f"{name}: not a register table, skipped"
+            )
+        return "\n".join(lines)
+
+
+def _table_for(path: Path) -> Table | None:
+    return TABLES_BY_NAME.get(path.stem.lower())
+
+
+def resolve(paths: Sequence[Path]) -> tuple[list[tuple[Table, Path]], list[str]]:
+    """Map the given files and folders to tables; reject unknown or doubled names."""
+    found: dict[str, Path] = {}
+    skipped: list[str] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.suffix.lower() in SUFFIXES and _table_for(child):
+                    _add(found, child, problems)
+                elif child.is_file():
+                    skipped.append(child.name)
+        elif not path.exists():
+            problems.append(Problem(str(path), "no such file or folder", code="missing_file"))
+        else:
+            table = _table_for(path)
+            if table is None:
+                hint = did_you_mean(path.stem.lower(), TABLES_BY_NAME)
+                problems.append(
+                    Problem(
+                        path.name,
+                        "the file name does not name a register table",
+                        f"one of {', '.join(t.name for t in TABLES)} (e.g. persons.csv)",
+                        hint,
+                        "unknown_table",
+                    )
+                )
+            else:
+                _add(found, path, problems)
+    if problems:
+        raise ImportRejected("import", problems)
+    if not found:
+        raise ImportRejected(
+            "import",
+            [Problem(", ".join(str(p) for p in paths), "no register files found",
+                     f"files named after a table: {', '.join(t.name for t in TABLES)}")],
+        )  # fmt: skip
+    ordered = [(t, found[t.name]) for t in TABLES if t.name in found]
+    return ordered, skipped
+
+
+def _add(found: dict[str, Path], path: Path, problems: list[Problem]) -> None:
+    table = _table_for(path)
+    assert table is not None
+    if table.name in found:
+        problems.append(
+            Problem(path.name, f"a second file for table {table.name} (also {found[table.name].name})",
+                    "one file per table", code="duplicate_table")
+        )  # fmt: skip
+    found[table.name] = path
+
+
+def _sha(path: Path, key: PseudonymKey) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    digest.update(key.fingerprint.encode())
+    return digest.hexdigest()
+
+
+def import_register(
+    store: Store,
+    paths: Sequence[Path],
+    key: PseudonymKey,
+    *,
+    progress: ProgressCallback | None = None,
+) -> RegisterImportResult:
+    """Validate every file of the batch, then write all changed tables in one transaction."""
+    con = store.con
+    pairs, skipped = resolve(paths)
+    steps = 2 * len(pairs) + 1
+    done = 0
+
+    def step(text: str) -> None:
+        nonlocal done
+        if progress:
+            progress(text, done, steps)
+        done += 1
+
+    staged: list[Staged] = []
+    all_problems: list[Problem] = []
+    counts: Counter[str] = Counter()
+    per_file: dict[str, int] = {}
+    batch_has_persons = any(t.name == "persons" for t, _ in pairs)
+    try:
+        for table, path in pairs:
+            step(f"Læser {path.name}")
+            try:
+                s = stage_file(con, path, table, key, path.name)
+            except ImportRejected as exc:
+                all_problems.extend(exc.problems)
+                counts.update(p.code or "unreadable" for p in exc.problems)
+                per_file[path.name] = exc.total
+                done += 1
+                continue
+            step(f"Kontrollerer {path.name} ({s.rows:,} rækker)".replace(",", "."))
+            persons_rel = None if table.name == "persons" else (
+                "typed_persons" if batch_has_persons else "persons"
+            )  # fmt: skip
+            problems, total, kinds = validate(con, s, persons_rel)
+            if s.rows == 0:
+                problems.append(Problem(s.name, "no data rows", "at least one row", code="empty"))
+                total += 1
+                kinds["empty"] += 1
+            all_problems.extend(problems)
+            counts.update(kinds)
+            per_file[path.name] = total
+            staged.append(s)
+        total = sum(counts.values())
+        if total == 0 and batch_has_persons:
+            total += _check_stored_references(con, pairs, all_problems, counts)
+        if total:
+            _reject(store, pairs, key, per_file, all_problems, counts)
+        step("Skriver til databasen")
+        return RegisterImportResult(_write(store, pairs, staged, key), tuple(skipped))
+    finally:
+        for s in staged:
+            con.execute(f"DROP TABLE IF EXISTS {s.relation}")
+            con.execute(f"DROP TABLE IF EXISTS typed_{s.table.name}")
+
+
+def _check_stored_references(
+    con: object, pairs: list[tuple[Table, Path]], problems: list[Problem], counts: Counter[str]
+) -> int:
+    """A new persons file must still cover the stored tables that are not re-imported."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    in_batch = {t.name for t, _ in pairs}
+    found = 0
+    for table in TABLES[1:]:
+        if table.name in in_batch:
+            continue
+        row = con.execute(
+            f"SELECT count(*) FROM {table.name} t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM typed_persons p WHERE p.person_id = t.person_id)"
+        ).fetchone()
+        n = int(row[0]) if row else 0
+        if n:
+            found += 1
+            counts["unknown_person"] += 1
+            problems.append(
+                Problem(
+                    f"stored table {table.name}",
+                    f"{n:,} stored rows refer to persons who are not in the new persons file".replace(",", "."),
+                    f"import {table.name} again in the same batch as persons",
+                    code="unknown_person",
+                )
+            )
+    return found
+
+
+def _reject(
+    store: Store, pairs: list[tuple[Table, Path]], key: PseudonymKey, per_file: dict[str, int],
+    problems: list[Problem], counts: Counter[str],
+) -> None:  # fmt: skip
+    total = sum(counts.values())
+    for table, path in pairs:
+        own = per_file.get(path.name, 0)
+        message = f"{own} problem(s)" if own else "rejected with the rest of the batch"
+        log_import(store, next_import_id(store), path.name, _sha(path, key), f"register:{table.name}",
+                   "rejected", 0, 0, own, message)  # fmt: skip
+    listed = problems[:50]
+    if len(counts) > 1 or len(problems) > 50:
+        summary = ", ".join(f"{k}: {v}" for k, v in counts.most_common())
+        listed.append(Problem("batch", f"problems per kind: {summary}"))
+    source = ", ".join(p.name for _, p in pairs)
+    raise ImportRejected(source, listed, total)
+
+
+def _write(
+    store: Store, pairs: list[tuple[Table, Path]], staged: list[Staged], key: PseudonymKey
+) -> tuple[TableResult, ...]:
+    con = store.con
+    by_table = {s.table.name: s for s in staged}
+    results: list[TableResult] = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, path in pairs:
+            s = by_table[table.name]
+            sha = _sha(path, key)
+            previous = con.execute(
+                "SELECT sha256 FROM register_tables WHERE name = ?", [table.name]
+            ).fetchone()
+            import_id = next_import_id(store)
+            if previous and previous[0] == sha:
+                log_import(store, import_id, path.name, sha, f"register:{table.name}",
+                           "unchanged", s.rows, 0, 0, None)  # fmt: skip
+                results.append(TableResult(table.name, path.name, "unchanged", s.rows, 0))
+                continue
+            old = con.execute(f"SELECT count(*) FROM {table.name}").fetchone()
+            replaced = int(old[0]) if old else 0
+            con.execute(f"DELETE FROM {table.name}")
+            columns = ", ".join(f'"{c.name}"' for c in (*table.columns, *table.derived))
+            con.execute(
+                f"INSERT INTO {table.name} SELECT {columns}, {import_id} FROM typed_{table.name}"
+            )
+            con.execute("DELETE FROM register_tables WHERE name = ?", [table.name])
+            con.execute(
+                "INSERT INTO register_tables VALUES (?, ?, ?, ?)",
+                [table.name, sha, s.rows, import_id],
+            )
+            log_import(store, import_id, path.name, sha, f"register:{table.name}", "imported",
+                       s.rows, replaced, 0, None)  # fmt: skip
+            results.append(TableResult(table.name, path.name, "imported", s.rows, replaced))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return tuple(results)
