@@ -95,18 +95,16 @@ def _cell_checks(staged: Staged) -> list[str]:
     for col in staged.table.columns:
         c = _q(col.name)
 
-        def emit(kind: str, cond: str, value: str = c, extra: str = "''", _n: str = col.name) -> None:
-            out.append(
-                f"SELECT _row, '{_n}', '{kind}', {value}, {extra} FROM {rel} WHERE {cond}"
-            )
+        def emit(
+            kind: str, cond: str, value: str = c, extra: str = "''", _n: str = col.name
+        ) -> None:
+            out.append(f"SELECT _row, '{_n}', '{kind}', {value}, {extra} FROM {rel} WHERE {cond}")
 
         if col.type is ColumnType.PERSON:
             if staged.had_cpr:
                 emit("invalid_cpr", "NOT coalesce(_cpr_ok, false) AND person_id IS NULL", "NULL")
             else:
-                emit(
-                    "cpr_like_value", f"regexp_matches({c}, '{CPR_LIKE_SQL}')", "NULL"
-                )
+                emit("cpr_like_value", f"regexp_matches({c}, '{CPR_LIKE_SQL}')", "NULL")
                 emit(
                     "bad_person_id",
                     f"NOT regexp_full_match({c}, '[A-Za-z0-9_-]{{6,64}}') "
@@ -289,19 +287,29 @@ def validate(
 
 def _render(staged: Staged, f: Finding) -> Problem:
     column = "cpr" if (f.column == "person_id" and staged.had_cpr) else f.column
-    where = f"{staged.name}:{f.row}" if staged.row_label == "line" else f"{staged.name} {staged.row_label} {f.row}"
+    where = (
+        f"{staged.name}:{f.row}"
+        if staged.row_label == "line"
+        else f"{staged.name} {staged.row_label} {f.row}"
+    )
     message, expected = _MESSAGES[f.kind]
     value = "" if f.value is None else mask(f.value)
     if staged.row_label == "line":
         value = value.replace(" row ", " line ")
-    shown = f"'{value}'" if f.kind not in {"end_before_start", "duplicate_key", "overlap", "inconsistent"} else value
+    shown = (
+        f"'{value}'"
+        if f.kind not in {"end_before_start", "duplicate_key", "overlap", "inconsistent"}
+        else value
+    )
     hint = ""
     if f.kind == "unknown_code" and f.value is not None:
         col = staged.table.column(f.column)
         codes = _codes(col)
         hint = did_you_mean(f.value, codes) or ""
         listed = (
-            "one of " + ", ".join(codes) if len(codes) <= 12 else "an ISO 3166 alpha-3 code, e.g. SYR"
+            "one of " + ", ".join(codes)
+            if len(codes) <= 12
+            else "an ISO 3166 alpha-3 code, e.g. SYR"
         )
         expected = listed
     return Problem(

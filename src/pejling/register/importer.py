@@ -60,7 +60,8 @@ class RegisterImportResult:
                 what = (
                     "unchanged"
                     if r.outcome == "unchanged"
-                    else f"{r.rows:,} rows imported" + (f" (replaced {r.replaced:,})" if r.replaced else "")
+                    else f"{r.rows:,} rows imported"
+                    + (f" (replaced {r.replaced:,})" if r.replaced else "")
                 )
             lines.append(f"{r.file} → {r.table}: {what}")
         for name in self.skipped:
@@ -221,7 +222,9 @@ def _check_stored_references(
             problems.append(
                 Problem(
                     f"stored table {table.name}",
-                    f"{n:,} stored rows refer to persons who are not in the new persons file".replace(",", "."),
+                    f"{n:,} stored rows refer to persons who are not in the new persons file".replace(
+                        ",", "."
+                    ),
                     f"import {table.name} again in the same batch as persons",
                     code="unknown_person",
                 )

@@ -176,10 +176,13 @@ def stage_file(
     params = {"opad": key.opad, "ipad": key.ipad, "path": str(path)}
     if suffix == ".parquet":
         try:
-            described = con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}).fetchall()
+            described = con.execute(
+                "DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}
+            ).fetchall()
         except duckdb.Error:
             raise ImportRejected(
-                name, [Problem(name, "not a readable Parquet file", "a Parquet file", code="unreadable")]
+                name,
+                [Problem(name, "not a readable Parquet file", "a Parquet file", code="unreadable")],
             ) from None
         header = [str(r[0]) for r in described]
         types = {_normalise_header(str(r[0])): str(r[1]) for r in described}
@@ -270,7 +273,8 @@ def _stage_xlsx(
         wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files
         raise ImportRejected(
-            name, [Problem(name, "not a readable XLSX file", "an .xlsx workbook", code="unreadable")]
+            name,
+            [Problem(name, "not a readable XLSX file", "an .xlsx workbook", code="unreadable")],
         ) from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)

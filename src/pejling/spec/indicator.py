@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from pejling.spec.compute import ComputeSpec
 from pejling.spec.types import Direction, StrictModel
 
 
@@ -46,6 +47,9 @@ class IndicatorSpec(StrictModel):
     sources: list[str] = Field(default_factory=list)
     breakdowns: list[str] = Field(default_factory=list)
     notes: str | None = None
+    compute: ComputeSpec | None = Field(
+        default=None, description="how to compute it from the person-level register"
+    )
 
 
 class IndicatorFile(StrictModel):

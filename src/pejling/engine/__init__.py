@@ -1,0 +1,1 @@
+"""The indicator engine: compute definitions → SQL (sqlglot) → observations on DuckDB."""

@@ -1,0 +1,315 @@
+"""Predicates of the compute vocabulary → sqlglot boolean expressions.
+
+Every predicate is evaluated for one frame row `f` (person_id, reference date `d`, window
+`ws`..`we`, event code `eo`) joined to the person `p`. Spells are open while `end` is empty;
+a spell "covers" a date when start ≤ date ≤ end. Values from definitions enter the tree as
+literals, never as text pasted into SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from pejling.register.tables import BENEFITS, GRADES
+
+FAR_FUTURE = "9999-12-31"
+
+
+def col(name: str, table: str) -> exp.Column:
+    """A qualified, quoted column (quoting keeps `end` and `start` safe)."""
+    return exp.column(name, table, quoted=True)
+
+
+def date_lit(value: date | str) -> exp.Expression:
+    """DATE 'yyyy-mm-dd'."""
+    text = value.isoformat() if isinstance(value, date) else value
+    return exp.cast(exp.Literal.string(text), exp.DataType.build("DATE"))
+
+
+def num(value: float) -> exp.Literal:
+    """A numeric literal."""
+    return exp.Literal.number(value)
+
+
+def strings(values: Sequence[str]) -> list[exp.Expression]:
+    """String literals for IN lists."""
+    return [exp.Literal.string(v) for v in values]
+
+
+def end_or_far(alias: str, column: str = "end") -> exp.Expression:
+    """coalesce(alias.end, DATE '9999-12-31')."""
+    return exp.func("coalesce", col(column, alias), date_lit(FAR_FUTURE))
+
+
+def covers(alias: str, when: exp.Expression) -> exp.Expression:
+    """alias.start <= when AND coalesce(alias.end, far) >= when."""
+    return exp.and_(
+        exp.LTE(this=col("start", alias), expression=when.copy()),
+        exp.GTE(this=end_or_far(alias), expression=when.copy()),
+    )
+
+
+def exists(table: str, alias: str, *conditions: exp.Expression) -> exp.Exists:
+    """EXISTS (SELECT 1 FROM table alias WHERE alias.person_id = f.person_id AND …)."""
+    cond = exp.and_(
+        exp.EQ(this=col("person_id", alias), expression=col("person_id", "f")), *conditions
+    )
+    query = (
+        sqlglot.select(exp.Literal.number(1))
+        .from_(exp.alias_(exp.to_table(table), alias))
+        .where(cond)
+    )
+    return exp.Exists(this=query)
+
+
+def age_at(when: exp.Expression, birth: exp.Expression | None = None) -> exp.Expression:
+    """Completed years from birth to `when` (a 25th birthday on the date counts as 25)."""
+    tree = sqlglot.parse_one(
+        "(year(:d) - year(:b) - CASE WHEN month(:d) * 100 + day(:d) < month(:b) * 100 + day(:b) "
+        "THEN 1 ELSE 0 END)",
+        dialect="duckdb",
+    )
+    born = birth if birth is not None else col("birth_date", "p")
+    return exp.replace_placeholders(tree, d=when.copy(), b=born.copy())
+
+
+def years_before(when: exp.Expression, years: float) -> exp.Expression:
+    """when − INTERVAL n YEAR (whole years; months for fractions)."""
+    months = round(years * 12)
+    return exp.Sub(
+        this=when.copy(),
+        expression=exp.Interval(this=exp.Literal.number(months), unit=exp.var("MONTH")),
+    )
+
+
+def grade_value(alias: str) -> exp.Expression:
+    """The 7-point grade code as a number (-3 … 12)."""
+    return exp.cast(col("grade", alias), exp.DataType.build("INTEGER"))
+
+
+class Context:
+    """Names of the frame columns and the data date, shared by all predicates."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self.d: exp.Expression = col("d", "f")
+        self.ws: exp.Expression = col("ws", "f")
+        self.we: exp.Expression = col("we", "f")
+        self.eo: exp.Expression = col("eo", "f")
+
+
+Builder = Callable[[Any, Context], exp.Expression]
+
+
+def _age(arg: Any, ctx: Context) -> exp.Expression:
+    lo, hi = arg
+    return exp.Between(this=age_at(ctx.d), low=num(lo), high=num(hi))
+
+
+def _origin(arg: Any, ctx: Context) -> exp.Expression:
+    return col("origin", "p").isin(*strings(arg))
+
+
+def _non_western(arg: Any, ctx: Context) -> exp.Expression:
+    cond = exp.and_(
+        exp.NEQ(this=col("origin", "p"), expression=exp.Literal.string("danish_origin")),
+        exp.Not(this=exp.func("coalesce", col("western", "p"), exp.true())),
+    )
+    return cond if arg else exp.Not(this=exp.paren(cond))
+
+
+def _basis(arg: Any, ctx: Context) -> exp.Expression:
+    return col("residence_basis", "p").isin(*strings(arg))
+
+
+def _arrived(arg: Any, ctx: Context) -> exp.Expression:
+    lo, hi = arg
+    return exp.and_(
+        exp.GT(this=col("arrival_date", "p"), expression=years_before(ctx.d, hi)),
+        exp.LTE(this=col("arrival_date", "p"), expression=years_before(ctx.d, lo)),
+    )
+
+
+def _employed(arg: Any, ctx: Context) -> exp.Expression:
+    arg = arg or {}
+    conds: list[exp.Expression] = [covers("e", ctx.d)]
+    if arg.get("min_hours"):
+        conds.append(exp.GTE(this=col("weekly_hours", "e"), expression=num(arg["min_hours"])))
+    if arg.get("kind", "any") != "any":
+        conds.append(exp.EQ(this=col("kind", "e"), expression=exp.Literal.string(arg["kind"])))
+    return exists("employment_spells", "e", *conds)
+
+
+def _benefit_types(arg: Any) -> list[str]:
+    return list(BENEFITS) if arg in ("any", ["any"]) else list(arg)
+
+
+def _on_benefit(arg: Any, ctx: Context) -> exp.Expression:
+    return exists(
+        "benefit_spells",
+        "b",
+        covers("b", ctx.d),
+        col("benefit", "b").isin(*strings(_benefit_types(arg))),
+    )
+
+
+def _in_programme(arg: Any, ctx: Context) -> exp.Expression:
+    cond = exists("programme_spells", "g", covers("g", ctx.d))
+    return cond if arg else exp.Not(this=cond)
+
+
+def _job_ready(arg: Any, ctx: Context) -> exp.Expression:
+    """The latest assessment on or before the date is job_ready."""
+    latest = (
+        sqlglot.select(exp.func("arg_max", col("assessment", "j"), col("date", "j")))
+        .from_(exp.alias_(exp.to_table("job_readiness"), "j"))
+        .where(
+            exp.and_(
+                exp.EQ(this=col("person_id", "j"), expression=col("person_id", "f")),
+                exp.LTE(this=col("date", "j"), expression=ctx.d.copy()),
+            )
+        )
+    )
+    cond = exp.func(
+        "coalesce",
+        exp.EQ(this=exp.Subquery(this=latest), expression=exp.Literal.string("job_ready")),
+        exp.false(),
+    )
+    return cond if arg else exp.Not(this=cond)
+
+
+def _education_completed(arg: Any, ctx: Context) -> exp.Expression:
+    return exists(
+        "education_spells",
+        "u",
+        col("level", "u").isin(*strings(arg)),
+        exp.EQ(this=col("outcome", "u"), expression=exp.Literal.string("completed")),
+        exp.LTE(this=col("end", "u"), expression=ctx.d.copy()),
+    )
+
+
+def _in_offer(arg: Any, ctx: Context) -> exp.Expression:
+    return exists(
+        "activation_offers", "o", covers("o", ctx.d), col("offer", "o").isin(*strings(arg))
+    )
+
+
+def _exam_year(ctx: Context) -> exp.Expression:
+    return exp.func("year", ctx.d.copy())
+
+
+def _sat_exams(arg: Any, ctx: Context) -> exp.Expression:
+    conds = [
+        exists(
+            "exam_grades",
+            "x",
+            exp.EQ(this=col("exam_year", "x"), expression=_exam_year(ctx)),
+            exp.EQ(this=col("subject", "x"), expression=exp.Literal.string(subject)),
+        )
+        for subject in arg
+    ]
+    return exp.and_(*conds)
+
+
+def _grades_at_least(arg: Any, ctx: Context) -> exp.Expression:
+    threshold = float(arg.get("grade", 2))
+    if str(int(threshold)) not in {g.lstrip("0") or "0" for g in GRADES}:
+        raise ValueError(f"grade {threshold} is not on the 7-point scale")
+    conds = [
+        exists(
+            "exam_grades",
+            "x",
+            exp.EQ(this=col("exam_year", "x"), expression=_exam_year(ctx)),
+            exp.EQ(this=col("subject", "x"), expression=exp.Literal.string(subject)),
+            exp.GTE(this=grade_value("x"), expression=num(threshold)),
+        )
+        for subject in arg["subjects"]
+    ]
+    return exp.and_(*conds)
+
+
+def _event_is(arg: Any, ctx: Context) -> exp.Expression:
+    return ctx.eo.copy().isin(*strings(arg))
+
+
+def _danish_passed(arg: Any, ctx: Context) -> exp.Expression:
+    return exists(
+        "danish_education",
+        "l",
+        exp.EQ(this=col("result", "l"), expression=exp.Literal.string("passed")),
+        exp.Between(this=col("test_date", "l"), low=ctx.ws.copy(), high=ctx.we.copy()),
+    )
+
+
+def _result_grant(arg: Any, ctx: Context) -> exp.Expression:
+    arg = arg or {}
+    months = int(arg.get("months", 6))
+    hours = float(arg.get("min_hours", 20))
+    # the job must have lasted `months` by its end, or by the data date while still running
+    lasted_until = exp.func("least", end_or_far("e"), date_lit(ctx.as_of))
+    job = exists(
+        "employment_spells",
+        "e",
+        exp.EQ(this=col("kind", "e"), expression=exp.Literal.string("ordinary")),
+        exp.GTE(this=col("weekly_hours", "e"), expression=num(hours)),
+        exp.Between(this=col("start", "e"), low=ctx.ws.copy(), high=ctx.we.copy()),
+        exp.GTE(
+            this=lasted_until,
+            expression=exp.Add(
+                this=col("start", "e"),
+                expression=exp.Interval(this=exp.Literal.number(months), unit=exp.var("MONTH")),
+            ),
+        ),
+    )
+    education = exists(
+        "education_spells",
+        "u",
+        exp.Between(this=col("start", "u"), low=ctx.ws.copy(), high=ctx.we.copy()),
+    )
+    return exp.or_(job, education)
+
+
+def _all(arg: Any, ctx: Context) -> exp.Expression:
+    return exp.and_(*(compile_predicate(p, ctx) for p in arg))
+
+
+def _any(arg: Any, ctx: Context) -> exp.Expression:
+    return exp.paren(exp.or_(*(compile_predicate(p, ctx) for p in arg)))
+
+
+def _not(arg: Any, ctx: Context) -> exp.Expression:
+    return exp.Not(this=exp.paren(compile_predicate(arg, ctx)))
+
+
+BUILDERS: dict[str, Builder] = {
+    "age": _age,
+    "origin": _origin,
+    "non_western": _non_western,
+    "residence_basis": _basis,
+    "arrived_years_before": _arrived,
+    "employed": _employed,
+    "on_benefit": _on_benefit,
+    "in_programme": _in_programme,
+    "job_ready": _job_ready,
+    "education_completed": _education_completed,
+    "in_offer": _in_offer,
+    "sat_exams": _sat_exams,
+    "grades_at_least": _grades_at_least,
+    "event_is": _event_is,
+    "danish_test_passed_in_window": _danish_passed,
+    "result_grant_condition_in_window": _result_grant,
+    "all": _all,
+    "any": _any,
+    "not": _not,
+}
+
+
+def compile_predicate(pred: dict[str, Any], ctx: Context) -> exp.Expression:
+    """One predicate mapping → a boolean expression."""
+    ((name, arg),) = pred.items()
+    return BUILDERS[name](arg, ctx)
