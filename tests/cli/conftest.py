@@ -15,14 +15,23 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 @pytest.fixture
 def run() -> Run:
     def _run(
-        *args: str, cwd: Path | None = None, check: bool = True, columns: int = 200
+        *args: str,
+        cwd: Path | None = None,
+        check: bool = True,
+        columns: int = 200,
+        env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [sys.executable, "-m", "pejling", *args],
             capture_output=True,
             text=True,
             cwd=cwd,
-            env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+            env={
+                "COLUMNS": str(columns),
+                "PATH": "/usr/bin:/bin",
+                "PYTHONIOENCODING": "utf-8",
+                **(env or {}),
+            },
             check=False,
         )
         if check and proc.returncode != 0:

@@ -130,11 +130,27 @@ def lint_cmd(
 @app.command("import")
 @guard
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Tidy observation files (CSV or XLSX).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Observation files (CSV/XLSX), or person-level register files named after their "
+            "table (persons.csv, residence_spells.parquet, …) or a folder of them."
+        ),
+    ],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Import observations; each file is all-or-nothing and re-importing changes nothing."""
+    """Import observations or register data; all-or-nothing, re-importing changes nothing.
+
+    Register files are pseudonymised on import: a `cpr` column is replaced by a keyed hash
+    (the key comes from the environment variable named in pejling.toml).
+    """
+    from pejling.cli.register_cmd import import_register_files, is_register_path
+
     ws = open_workspace(workspace)
+    register = [p for p in files if is_register_path(p)]
+    if register:
+        import_register_files(ws, register)
+        files = [p for p in files if p not in register]
     catalog = ws.catalog()
     with Store.open(ws.db_path) as store:
         for path in files:
@@ -251,9 +267,11 @@ def indicators(workspace: WorkspaceOpt = None) -> None:
 
 
 def _register_more() -> None:
-    from pejling.cli import demo_cmd, progress_cmd
+    from pejling.cli import demo_cmd, progress_cmd, register_cmd
 
     app.command("progress")(progress_cmd.progress)
+    app.command("compute")(register_cmd.compute)
+    app.command("synth")(register_cmd.synth)
     app.command("demo")(demo_cmd.demo)
 
 

@@ -73,7 +73,7 @@ def periods_for(spec: ComputeSpec, as_of: date, first_year: int) -> list[PeriodR
     return out
 
 
-def _periods_cte(rows: list[PeriodRow]) -> exp.Expression:
+def _periods_cte(rows: list[PeriodRow]) -> exp.Expr:
     values = [
         exp.tuple_(
             exp.Literal.string(r.label),
@@ -88,13 +88,13 @@ def _periods_cte(rows: list[PeriodRow]) -> exp.Expression:
     return exp.values(values, alias="periods", columns=["period", "t", "y", "d", "ps", "pe"])
 
 
-def _parse(sql: str, **values: exp.Expression) -> exp.Expression:
+def _parse(sql: str, **values: exp.Expr) -> exp.Expr:
     """A fixed SQL fragment of this module with literal values substituted as tree nodes."""
     tree = sqlglot.parse_one(sql, dialect="duckdb")
     return exp.replace_placeholders(tree, **values)
 
 
-def _event_source(spec: ComputeSpec, as_of: date) -> exp.Expression:
+def _event_source(spec: ComputeSpec, as_of: date) -> exp.Expr:
     """SELECT person_id, e, ws, we, eo, municipality for the cohort's event."""
     far = date_lit(FAR_FUTURE)
     asof = date_lit(as_of)
@@ -141,7 +141,7 @@ def _event_source(spec: ComputeSpec, as_of: date) -> exp.Expression:
     raise AssertionError(event)
 
 
-def frame_query(spec: ComputeSpec, as_of: date) -> exp.Expression:
+def frame_query(spec: ComputeSpec, as_of: date) -> exp.Expr:
     """The frame: person_id, municipality, period, t, y, d, ws, we, eo."""
     far = date_lit(FAR_FUTURE)
     asof = date_lit(as_of)
@@ -198,11 +198,11 @@ def frame_query(spec: ComputeSpec, as_of: date) -> exp.Expression:
     )
 
 
-def _frame_days() -> exp.Expression:
+def _frame_days() -> exp.Expr:
     return _parse("(f.we - f.ws + 1)")
 
 
-def value_expression(name: str, spec: ComputeSpec) -> exp.Expression:
+def value_expression(name: str, spec: ComputeSpec) -> exp.Expr:
     """A numeric per-row value (see `VALUES` in spec.compute)."""
     far = date_lit(FAR_FUTURE)
     if name == "days":
@@ -234,7 +234,7 @@ def value_expression(name: str, spec: ComputeSpec) -> exp.Expression:
     raise AssertionError(name)
 
 
-def _dimensions() -> list[exp.Expression]:
+def _dimensions() -> list[exp.Expr]:
     return [
         exp.alias_(col("origin", "p"), "origin"),
         exp.alias_(
@@ -265,16 +265,16 @@ def _dimensions() -> list[exp.Expression]:
     ]
 
 
-def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expression:
+def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
     """The whole statement: periods, frame, per-row numerator/denominator, cube."""
     ctx = Context(as_of)
     conditions = [compile_predicate(p, ctx) for p in spec.population]
     if spec.measure is Measure.SHARE:
         assert spec.numerator is not None
-        numerator: exp.Expression = exp.Case(
+        numerator: exp.Expr = exp.Case(
             ifs=[exp.If(this=compile_predicate(spec.numerator, ctx), true=num(1))], default=num(0)
         )
-        denominator: exp.Expression = num(1)
+        denominator: exp.Expr = num(1)
     elif spec.measure is Measure.COUNT:
         if spec.numerator is not None:
             conditions.append(compile_predicate(spec.numerator, ctx))
@@ -296,7 +296,7 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expressio
             *_dimensions(),
             exp.alias_(exp.cast(numerator, exp.DataType.build("DOUBLE")), "num"),
             exp.alias_(exp.cast(denominator, exp.DataType.build("DOUBLE")), "den"),
-        )  # fmt: skip
+        )
         .from_(exp.alias_(exp.to_table("frame"), "f"))
         .join(
             exp.alias_(exp.to_table("persons"), "p"),

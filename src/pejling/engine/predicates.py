@@ -25,28 +25,28 @@ def col(name: str, table: str) -> exp.Column:
     return exp.column(name, table, quoted=True)
 
 
-def date_lit(value: date | str) -> exp.Expression:
+def date_lit(value: date | str) -> exp.Expr:
     """DATE 'yyyy-mm-dd'."""
     text = value.isoformat() if isinstance(value, date) else value
     return exp.cast(exp.Literal.string(text), exp.DataType.build("DATE"))
 
 
-def num(value: float) -> exp.Literal:
+def num(value: float) -> exp.Expr:
     """A numeric literal."""
     return exp.Literal.number(value)
 
 
-def strings(values: Sequence[str]) -> list[exp.Expression]:
+def strings(values: Sequence[str]) -> list[exp.Expr]:
     """String literals for IN lists."""
     return [exp.Literal.string(v) for v in values]
 
 
-def end_or_far(alias: str, column: str = "end") -> exp.Expression:
+def end_or_far(alias: str, column: str = "end") -> exp.Expr:
     """coalesce(alias.end, DATE '9999-12-31')."""
     return exp.func("coalesce", col(column, alias), date_lit(FAR_FUTURE))
 
 
-def covers(alias: str, when: exp.Expression) -> exp.Expression:
+def covers(alias: str, when: exp.Expr) -> exp.Expr:
     """alias.start <= when AND coalesce(alias.end, far) >= when."""
     return exp.and_(
         exp.LTE(this=col("start", alias), expression=when.copy()),
@@ -54,7 +54,7 @@ def covers(alias: str, when: exp.Expression) -> exp.Expression:
     )
 
 
-def exists(table: str, alias: str, *conditions: exp.Expression) -> exp.Exists:
+def exists(table: str, alias: str, *conditions: exp.Expr) -> exp.Exists:
     """EXISTS (SELECT 1 FROM table alias WHERE alias.person_id = f.person_id AND …)."""
     cond = exp.and_(
         exp.EQ(this=col("person_id", alias), expression=col("person_id", "f")), *conditions
@@ -67,7 +67,7 @@ def exists(table: str, alias: str, *conditions: exp.Expression) -> exp.Exists:
     return exp.Exists(this=query)
 
 
-def age_at(when: exp.Expression, birth: exp.Expression | None = None) -> exp.Expression:
+def age_at(when: exp.Expr, birth: exp.Expr | None = None) -> exp.Expr:
     """Completed years from birth to `when` (a 25th birthday on the date counts as 25)."""
     tree = sqlglot.parse_one(
         "(year(:d) - year(:b) - CASE WHEN month(:d) * 100 + day(:d) < month(:b) * 100 + day(:b) "
@@ -78,7 +78,7 @@ def age_at(when: exp.Expression, birth: exp.Expression | None = None) -> exp.Exp
     return exp.replace_placeholders(tree, d=when.copy(), b=born.copy())
 
 
-def years_before(when: exp.Expression, years: float) -> exp.Expression:
+def years_before(when: exp.Expr, years: float) -> exp.Expr:
     """when − INTERVAL n YEAR (whole years; months for fractions)."""
     months = round(years * 12)
     return exp.Sub(
@@ -87,7 +87,7 @@ def years_before(when: exp.Expression, years: float) -> exp.Expression:
     )
 
 
-def grade_value(alias: str) -> exp.Expression:
+def grade_value(alias: str) -> exp.Expr:
     """The 7-point grade code as a number (-3 … 12)."""
     return exp.cast(col("grade", alias), exp.DataType.build("INTEGER"))
 
@@ -97,25 +97,25 @@ class Context:
 
     def __init__(self, as_of: date) -> None:
         self.as_of = as_of
-        self.d: exp.Expression = col("d", "f")
-        self.ws: exp.Expression = col("ws", "f")
-        self.we: exp.Expression = col("we", "f")
-        self.eo: exp.Expression = col("eo", "f")
+        self.d: exp.Expr = col("d", "f")
+        self.ws: exp.Expr = col("ws", "f")
+        self.we: exp.Expr = col("we", "f")
+        self.eo: exp.Expr = col("eo", "f")
 
 
-Builder = Callable[[Any, Context], exp.Expression]
+Builder = Callable[[Any, Context], exp.Expr]
 
 
-def _age(arg: Any, ctx: Context) -> exp.Expression:
+def _age(arg: Any, ctx: Context) -> exp.Expr:
     lo, hi = arg
     return exp.Between(this=age_at(ctx.d), low=num(lo), high=num(hi))
 
 
-def _origin(arg: Any, ctx: Context) -> exp.Expression:
+def _origin(arg: Any, ctx: Context) -> exp.Expr:
     return col("origin", "p").isin(*strings(arg))
 
 
-def _non_western(arg: Any, ctx: Context) -> exp.Expression:
+def _non_western(arg: Any, ctx: Context) -> exp.Expr:
     cond = exp.and_(
         exp.NEQ(this=col("origin", "p"), expression=exp.Literal.string("danish_origin")),
         exp.Not(this=exp.func("coalesce", col("western", "p"), exp.true())),
@@ -123,11 +123,11 @@ def _non_western(arg: Any, ctx: Context) -> exp.Expression:
     return cond if arg else exp.Not(this=exp.paren(cond))
 
 
-def _basis(arg: Any, ctx: Context) -> exp.Expression:
+def _basis(arg: Any, ctx: Context) -> exp.Expr:
     return col("residence_basis", "p").isin(*strings(arg))
 
 
-def _arrived(arg: Any, ctx: Context) -> exp.Expression:
+def _arrived(arg: Any, ctx: Context) -> exp.Expr:
     lo, hi = arg
     return exp.and_(
         exp.GT(this=col("arrival_date", "p"), expression=years_before(ctx.d, hi)),
@@ -135,9 +135,9 @@ def _arrived(arg: Any, ctx: Context) -> exp.Expression:
     )
 
 
-def _employed(arg: Any, ctx: Context) -> exp.Expression:
+def _employed(arg: Any, ctx: Context) -> exp.Expr:
     arg = arg or {}
-    conds: list[exp.Expression] = [covers("e", ctx.d)]
+    conds: list[exp.Expr] = [covers("e", ctx.d)]
     if arg.get("min_hours"):
         conds.append(exp.GTE(this=col("weekly_hours", "e"), expression=num(arg["min_hours"])))
     if arg.get("kind", "any") != "any":
@@ -149,7 +149,7 @@ def _benefit_types(arg: Any) -> list[str]:
     return list(BENEFITS) if arg in ("any", ["any"]) else list(arg)
 
 
-def _on_benefit(arg: Any, ctx: Context) -> exp.Expression:
+def _on_benefit(arg: Any, ctx: Context) -> exp.Expr:
     return exists(
         "benefit_spells",
         "b",
@@ -158,12 +158,12 @@ def _on_benefit(arg: Any, ctx: Context) -> exp.Expression:
     )
 
 
-def _in_programme(arg: Any, ctx: Context) -> exp.Expression:
+def _in_programme(arg: Any, ctx: Context) -> exp.Expr:
     cond = exists("programme_spells", "g", covers("g", ctx.d))
     return cond if arg else exp.Not(this=cond)
 
 
-def _job_ready(arg: Any, ctx: Context) -> exp.Expression:
+def _job_ready(arg: Any, ctx: Context) -> exp.Expr:
     """The latest assessment on or before the date is job_ready."""
     latest = (
         sqlglot.select(exp.func("arg_max", col("assessment", "j"), col("date", "j")))
@@ -183,7 +183,7 @@ def _job_ready(arg: Any, ctx: Context) -> exp.Expression:
     return cond if arg else exp.Not(this=cond)
 
 
-def _education_completed(arg: Any, ctx: Context) -> exp.Expression:
+def _education_completed(arg: Any, ctx: Context) -> exp.Expr:
     return exists(
         "education_spells",
         "u",
@@ -193,17 +193,17 @@ def _education_completed(arg: Any, ctx: Context) -> exp.Expression:
     )
 
 
-def _in_offer(arg: Any, ctx: Context) -> exp.Expression:
+def _in_offer(arg: Any, ctx: Context) -> exp.Expr:
     return exists(
         "activation_offers", "o", covers("o", ctx.d), col("offer", "o").isin(*strings(arg))
     )
 
 
-def _exam_year(ctx: Context) -> exp.Expression:
+def _exam_year(ctx: Context) -> exp.Expr:
     return exp.func("year", ctx.d.copy())
 
 
-def _sat_exams(arg: Any, ctx: Context) -> exp.Expression:
+def _sat_exams(arg: Any, ctx: Context) -> exp.Expr:
     conds = [
         exists(
             "exam_grades",
@@ -216,7 +216,7 @@ def _sat_exams(arg: Any, ctx: Context) -> exp.Expression:
     return exp.and_(*conds)
 
 
-def _grades_at_least(arg: Any, ctx: Context) -> exp.Expression:
+def _grades_at_least(arg: Any, ctx: Context) -> exp.Expr:
     threshold = float(arg.get("grade", 2))
     if str(int(threshold)) not in {g.lstrip("0") or "0" for g in GRADES}:
         raise ValueError(f"grade {threshold} is not on the 7-point scale")
@@ -233,11 +233,11 @@ def _grades_at_least(arg: Any, ctx: Context) -> exp.Expression:
     return exp.and_(*conds)
 
 
-def _event_is(arg: Any, ctx: Context) -> exp.Expression:
+def _event_is(arg: Any, ctx: Context) -> exp.Expr:
     return ctx.eo.copy().isin(*strings(arg))
 
 
-def _danish_passed(arg: Any, ctx: Context) -> exp.Expression:
+def _danish_passed(arg: Any, ctx: Context) -> exp.Expr:
     return exists(
         "danish_education",
         "l",
@@ -246,7 +246,7 @@ def _danish_passed(arg: Any, ctx: Context) -> exp.Expression:
     )
 
 
-def _result_grant(arg: Any, ctx: Context) -> exp.Expression:
+def _result_grant(arg: Any, ctx: Context) -> exp.Expr:
     arg = arg or {}
     months = int(arg.get("months", 6))
     hours = float(arg.get("min_hours", 20))
@@ -274,15 +274,15 @@ def _result_grant(arg: Any, ctx: Context) -> exp.Expression:
     return exp.or_(job, education)
 
 
-def _all(arg: Any, ctx: Context) -> exp.Expression:
+def _all(arg: Any, ctx: Context) -> exp.Expr:
     return exp.and_(*(compile_predicate(p, ctx) for p in arg))
 
 
-def _any(arg: Any, ctx: Context) -> exp.Expression:
+def _any(arg: Any, ctx: Context) -> exp.Expr:
     return exp.paren(exp.or_(*(compile_predicate(p, ctx) for p in arg)))
 
 
-def _not(arg: Any, ctx: Context) -> exp.Expression:
+def _not(arg: Any, ctx: Context) -> exp.Expr:
     return exp.Not(this=exp.paren(compile_predicate(arg, ctx)))
 
 
@@ -309,7 +309,7 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-def compile_predicate(pred: dict[str, Any], ctx: Context) -> exp.Expression:
+def compile_predicate(pred: dict[str, Any], ctx: Context) -> exp.Expr:
     """One predicate mapping → a boolean expression."""
     ((name, arg),) = pred.items()
     return BUILDERS[name](arg, ctx)

@@ -174,9 +174,15 @@ def import_register(
                 done += 1
                 continue
             step(f"Kontrollerer {path.name} ({s.rows:,} rækker)".replace(",", "."))
-            persons_rel = None if table.name == "persons" else (
-                "typed_persons" if batch_has_persons else "persons"
-            )  # fmt: skip
+            if table.name == "persons":
+                persons_rel = None
+            elif batch_has_persons:
+                # if persons could not be read, its problems are reported; skip references
+                persons_rel = (
+                    "typed_persons" if "persons" in {x.table.name for x in staged} else None
+                )
+            else:
+                persons_rel = "persons"
             problems, total, kinds = validate(con, s, persons_rel)
             if s.rows == 0:
                 problems.append(Problem(s.name, "no data rows", "at least one row", code="empty"))
@@ -243,7 +249,7 @@ def _reject(
         log_import(store, next_import_id(store), path.name, _sha(path, key), f"register:{table.name}",
                    "rejected", 0, 0, own, message)  # fmt: skip
     listed = problems[:50]
-    if len(counts) > 1 or len(problems) > 50:
+    if len(counts) > 1 or total > len(listed):
         summary = ", ".join(f"{k}: {v}" for k, v in counts.most_common())
         listed.append(Problem("batch", f"problems per kind: {summary}"))
     source = ", ".join(p.name for _, p in pairs)

@@ -222,9 +222,10 @@ def stage_file(
             ],
         )
     sql = f"CREATE TEMP TABLE {relation} AS SELECT {_select_list(table, mapping, had_cpr, cpr_int)} FROM {source}"
+    params = {k: v for k, v in params.items() if f"${k}" in sql}
     try:
         con.execute(sql, params)
-    except duckdb.Error as exc:
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         line = re.search(r"[Ll]ine:?\s*(\d+)", str(exc))
         where = f"{name}:{int(line.group(1))}" if line else name
         raise ImportRejected(
@@ -303,9 +304,9 @@ def _stage_xlsx(
     params: dict[str, object] = {f"c{i}": col for i, col in enumerate(columns)}
     params.update({"rows": numbers, "opad": key.opad, "ipad": key.ipad})
     source = f"(SELECT unnest($rows::BIGINT[]) AS _row, {unnest})"
-    con.execute(
+    sql = (
         f"CREATE TEMP TABLE {relation} AS SELECT {_select_list(table, mapping, had_cpr, False)} "
-        f"FROM {source}",
-        params,
+        f"FROM {source}"
     )
+    con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
     return Staged(table, name, relation, len(numbers), had_cpr, f"{ws.title}!row")

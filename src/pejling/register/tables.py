@@ -147,9 +147,7 @@ PERSONS = Table(
         ),
         Column("residence_basis", ColumnType.CODE, required=False, codes=RESIDENCE_BASIS),
         Column("arrival_date", ColumnType.DATE, required=False, doc="immigrants only"),
-        Column(
-            "education_at_arrival", ColumnType.CODE, required=False, codes=EDUCATION_AT_ARRIVAL
-        ),
+        Column("education_at_arrival", ColumnType.CODE, required=False, codes=EDUCATION_AT_ARRIVAL),
     ),
     key=("person_id",),
     ordered=(("birth_date", "arrival_date"),),

@@ -1,0 +1,158 @@
+"""CLI for person-level data: importing register files, `pejling compute` and `pejling synth`."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pejling.cli.common import console, err_console, guard, open_workspace
+from pejling.register.importer import ProgressCallback
+from pejling.register.pseudonym import PseudonymKey
+from pejling.register.tables import TABLES_BY_NAME
+from pejling.store.database import Store
+from pejling.workspace import Workspace
+
+#: a bar appears only for jobs that are still running after this many seconds
+PROGRESS_DELAY = 1.0
+
+
+@contextmanager
+def lazy_progress(title: str) -> Iterator[ProgressCallback]:
+    """A progress callback that shows a `rich` bar once the job has run for a second.
+
+    Why lazy: most imports of a municipality's extract finish in well under a second and a bar
+    flashing by is noise; a national import takes a minute and needs one.
+    """
+    started = time.perf_counter()
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    task = progress.add_task(title, total=1)
+    shown = False
+
+    def update(text: str, done: int, total: int) -> None:
+        nonlocal shown
+        progress.update(task, description=text, completed=done, total=total)
+        if not shown and time.perf_counter() - started > PROGRESS_DELAY:
+            progress.start()
+            shown = True
+
+    try:
+        yield update
+    finally:
+        if shown:
+            progress.stop()
+
+
+def is_register_path(path: Path) -> bool:
+    """A folder, or a file named after a register table (persons.csv, …)."""
+    return path.is_dir() or path.stem.lower() in TABLES_BY_NAME
+
+
+def import_register_files(ws: Workspace, paths: list[Path]) -> None:
+    """`pejling import` for register files: one atomic batch."""
+    from pejling.register.importer import import_register
+
+    key = PseudonymKey.from_env(ws.settings.pseudonymisation.key_env)
+    with Store.open(ws.db_path) as store, lazy_progress("Indlæser registerdata") as progress:
+        result = import_register(store, paths, key, progress=progress)
+    console.print(result.summary(ws.settings.workspace.language))
+
+
+def cohort_ranges(ws: Workspace) -> dict[str, list[tuple[int, int]]]:
+    """Cohort ranges (cohort=2016-2018) that the workspace's goals ask for, per indicator."""
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for loaded in ws.load_policies():
+        for theme in loaded.policy.themes:
+            for goal in theme.goals:
+                ref = goal.indicator
+                if ref is None:
+                    continue
+                match = re.fullmatch(r"(\d{4})-(\d{4})", str(ref.group.get("cohort", "")))
+                if match:
+                    pair = (int(match.group(1)), int(match.group(2)))
+                    if pair not in ranges.setdefault(ref.id, []):
+                        ranges[ref.id].append(pair)
+    return ranges
+
+
+@guard
+def compute(
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", "-w", help="Workspace folder.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="Data date (dd.mm.yyyy or yyyy-mm-dd); default: newest date in the data."
+        ),
+    ] = None,
+    from_year: Annotated[int, typer.Option(help="First year to compute.")] = 2012,
+    indicator: Annotated[
+        list[str] | None, typer.Option("--indicator", "-i", help="Only these indicators.")
+    ] = None,
+) -> None:
+    """Compute every register-based indicator for all municipalities, years and groups."""
+    from pejling.engine.run import compute_all
+
+    ws = open_workspace(workspace)
+    catalog = ws.catalog()
+    when = _parse_date(as_of) if as_of else None
+    with Store.open(ws.db_path) as store, lazy_progress("Beregner indikatorer") as progress:
+        result = compute_all(
+            store, catalog, as_of=when, first_year=from_year, cohort_ranges=cohort_ranges(ws),
+            only=indicator, progress=progress,
+        )  # fmt: skip
+    console.print(result.summary(ws.settings.workspace.language))
+
+
+def _parse_date(text: str) -> date:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"'{text}' is not a date; expected dd.mm.yyyy or yyyy-mm-dd")
+
+
+@guard
+def synth(
+    persons: Annotated[int, typer.Option(help="Number of persons.", min=100)] = 50_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same register).")] = 1,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the files to.")] = Path(
+        "register"
+    ),
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    as_of: Annotated[str, typer.Option(help="Data date of the extract.")] = "2024-12-31",
+) -> None:
+    """Write a synthetic national register (all 98 municipalities) and its truth file."""
+    from pejling.register.synth import generate
+
+    if fmt not in ("parquet", "csv"):
+        raise typer.BadParameter("--format must be parquet or csv")
+    out.mkdir(parents=True, exist_ok=True)
+    with lazy_progress("Genererer register") as progress:
+        summary = generate(
+            persons, seed, out, fmt="csv" if fmt == "csv" else "parquet",
+            as_of=_parse_date(as_of), progress=lambda stage, frac: progress(stage, int(frac * 100), 100),
+        )  # fmt: skip
+    rows = sum(summary.rows.values())
+    console.print(
+        f"Syntetisk register: {summary.persons:,} personer, {rows:,} rækker i {len(summary.rows)} "
+        f"tabeller → {out} ({summary.seconds:.1f} s). Kun til test og demo.".replace(",", ".")
+    )
