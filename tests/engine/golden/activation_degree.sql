@@ -1,0 +1,155 @@
+WITH periods AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      '2022',
+      2022.0,
+      2022,
+      CAST('2022-12-31' AS DATE),
+      CAST('2022-01-01' AS DATE),
+      CAST('2022-12-31' AS DATE)
+    ),
+    (
+      '2023',
+      2023.0,
+      2023,
+      CAST('2023-12-31' AS DATE),
+      CAST('2023-01-01' AS DATE),
+      CAST('2023-12-31' AS DATE)
+    ),
+    (
+      '2024',
+      2024.0,
+      2024,
+      CAST('2024-12-31' AS DATE),
+      CAST('2024-01-01' AS DATE),
+      CAST('2024-12-31' AS DATE)
+    )) AS periods(period, t, y, d, ps, pe)
+), frame AS (
+  SELECT
+    r.person_id,
+    r.municipality,
+    pr.period,
+    pr.t,
+    pr.y,
+    LEAST(
+      COALESCE(r."end", CAST('9999-12-31' AS DATE)),
+      COALESCE(b."end", CAST('9999-12-31' AS DATE)),
+      pr.pe,
+      CAST('2024-12-31' AS DATE)
+    ) AS d,
+    GREATEST(r.start, b.start, pr.ps) AS ws,
+    LEAST(
+      COALESCE(r."end", CAST('9999-12-31' AS DATE)),
+      COALESCE(b."end", CAST('9999-12-31' AS DATE)),
+      pr.pe,
+      CAST('2024-12-31' AS DATE)
+    ) AS we,
+    b.benefit AS eo
+  FROM residence_spells AS r
+  JOIN periods AS pr
+    ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
+  JOIN benefit_spells AS b
+    ON b.person_id = r.person_id
+    AND b.benefit IN ('integration_benefit', 'self_support_benefit')
+    AND b.start <= pr.pe
+    AND COALESCE(b."end", CAST('9999-12-31' AS DATE)) >= pr.ps
+    AND b.start <= COALESCE(r."end", CAST('9999-12-31' AS DATE))
+    AND COALESCE(b."end", CAST('9999-12-31' AS DATE)) >= r.start
+  WHERE
+    GREATEST(r.start, b.start, pr.ps) <= LEAST(
+      COALESCE(r."end", CAST('9999-12-31' AS DATE)),
+      COALESCE(b."end", CAST('9999-12-31' AS DATE)),
+      pr.pe,
+      CAST('2024-12-31' AS DATE)
+    )
+)
+SELECT
+  municipality,
+  period,
+  t,
+  y,
+  origin,
+  wcat,
+  menapt,
+  a012,
+  sex,
+  basis,
+  SUM(num) AS num,
+  SUM(den) AS den
+FROM (
+  SELECT
+    "f"."municipality",
+    "f"."period",
+    "f"."t",
+    "f"."y",
+    "p"."origin" AS origin,
+    CASE WHEN p.origin = 'danish_origin' THEN 'dk' WHEN p.western THEN 'w' ELSE 'nw' END AS wcat,
+    COALESCE("p"."menapt", FALSE) AS menapt,
+    COALESCE(
+      "p"."origin" = 'immigrant'
+      AND (
+        YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
+          WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+          THEN 1
+          ELSE 0
+        END
+      ) <= 12,
+      FALSE
+    ) AS a012,
+    "p"."sex" AS sex,
+    COALESCE("p"."residence_basis", '-') AS basis,
+    CAST(LEAST(
+      (
+        f.we - f.ws + 1
+      ) * 37 / 7.0,
+      COALESCE(
+        (
+          SELECT
+            SUM(
+              (
+                LEAST(COALESCE(o."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(o.start, f.ws) + 1
+              ) * o.hours_per_week / 7.0
+            )
+          FROM activation_offers AS o
+          WHERE
+            o.person_id = f.person_id
+            AND o.start <= f.we
+            AND COALESCE(o."end", CAST('9999-12-31' AS DATE)) >= f.ws
+        ),
+        0
+      )
+    ) AS DOUBLE) AS num,
+    CAST((
+      f.we - f.ws + 1
+    ) * 37 / 7.0 AS DOUBLE) AS den
+  FROM frame AS f
+  JOIN persons AS p
+    ON "p"."person_id" = "f"."person_id"
+  WHERE
+    EXISTS(
+      SELECT
+        1
+      FROM programme_spells AS g
+      WHERE
+        "g"."person_id" = "f"."person_id"
+        AND (
+          "g"."start" <= "f"."d"
+          AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
+        )
+    )
+) AS rows
+WHERE
+  NOT num IS NULL
+GROUP BY
+  municipality,
+  period,
+  t,
+  y,
+  origin,
+  wcat,
+  menapt,
+  a012,
+  sex,
+  basis
