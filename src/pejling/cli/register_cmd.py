@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,23 +71,6 @@ def import_register_files(ws: Workspace, paths: list[Path]) -> None:
     console.print(result.summary(ws.settings.workspace.language))
 
 
-def cohort_ranges(ws: Workspace) -> dict[str, list[tuple[int, int]]]:
-    """Cohort ranges (cohort=2016-2018) that the workspace's goals ask for, per indicator."""
-    ranges: dict[str, list[tuple[int, int]]] = {}
-    for loaded in ws.load_policies():
-        for theme in loaded.policy.themes:
-            for goal in theme.goals:
-                ref = goal.indicator
-                if ref is None:
-                    continue
-                match = re.fullmatch(r"(\d{4})-(\d{4})", str(ref.group.get("cohort", "")))
-                if match:
-                    pair = (int(match.group(1)), int(match.group(2)))
-                    if pair not in ranges.setdefault(ref.id, []):
-                        ranges[ref.id].append(pair)
-    return ranges
-
-
 @guard
 def compute(
     workspace: Annotated[
@@ -106,7 +88,7 @@ def compute(
     ] = None,
 ) -> None:
     """Compute every register-based indicator for all municipalities, years and groups."""
-    from pejling.engine.run import compute_all
+    from pejling.engine.run import cohort_ranges, compute_all
 
     ws = open_workspace(workspace)
     catalog = ws.catalog()

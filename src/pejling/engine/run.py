@@ -8,6 +8,7 @@ extract, so yesterday's figures are superseded), while imported figures from oth
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pejling.spec.compute import Measure
 from pejling.spec.indicator import IndicatorSpec
 from pejling.store.database import Store
 from pejling.store.observation_import import log_import, next_import_id
+from pejling.workspace import Workspace
 
 SOURCE = "pejling compute"
 ProgressCallback = Callable[[str, int, int], None]
@@ -201,3 +203,20 @@ def _compute_one(
         ).fetchone()
         written += int(row[0]) if row else 0
     return written
+
+
+def cohort_ranges(ws: Workspace) -> dict[str, list[tuple[int, int]]]:
+    """Cohort ranges (cohort=2016-2018) that the workspace's goals ask for, per indicator."""
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for loaded in ws.load_policies():
+        for theme in loaded.policy.themes:
+            for goal in theme.goals:
+                ref = goal.indicator
+                if ref is None:
+                    continue
+                match = re.fullmatch(r"(\d{4})-(\d{4})", str(ref.group.get("cohort", "")))
+                if match:
+                    pair = (int(match.group(1)), int(match.group(2)))
+                    if pair not in ranges.setdefault(ref.id, []):
+                        ranges[ref.id].append(pair)
+    return ranges
