@@ -265,10 +265,45 @@ def _dimensions() -> list[exp.Expr]:
     ]
 
 
+def _uses_flags(expression: exp.Expr) -> bool:
+    return any(c.table == "x" for c in expression.find_all(exp.Column))
+
+
+def _outer(expression: exp.Expr) -> exp.Expr:
+    """Re-qualify f./p. columns to the inner query's alias x."""
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Column) and node.table in ("f", "p"):
+            return col(node.name, "x")
+        return node
+
+    return expression.copy().transform(swap)
+
+
+PERSON_COLUMNS = (
+    "birth_date",
+    "origin",
+    "western",
+    "menapt",
+    "sex",
+    "residence_basis",
+    "arrival_date",
+)
+
+
 def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
-    """The whole statement: periods, frame, per-row numerator/denominator, cube."""
+    """The whole statement: periods, frame, per-row numerator/denominator, cube.
+
+    Two levels: the inner query joins the frame to the person, keeps rows passing the cheap
+    population predicates (age, origin, residence basis, arrival) and computes each expensive
+    predicate (a subquery) once as a flag column; the outer query applies the remaining
+    population predicates and forms numerator and denominator from the flags.
+    """
     ctx = Context(as_of)
-    conditions = [compile_predicate(p, ctx) for p in spec.population]
+    population = [compile_predicate(p, ctx) for p in spec.population]
+    cheap = [c for c in population if not _uses_flags(c)]
+    costly = [c for c in population if _uses_flags(c)]
+    values: dict[str, exp.Expr] = {}
     if spec.measure is Measure.SHARE:
         assert spec.numerator is not None
         numerator: exp.Expr = exp.Case(
@@ -277,25 +312,22 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
         denominator: exp.Expr = num(1)
     elif spec.measure is Measure.COUNT:
         if spec.numerator is not None:
-            conditions.append(compile_predicate(spec.numerator, ctx))
+            costly.append(compile_predicate(spec.numerator, ctx))
         numerator, denominator = num(1), num(1)
-    elif spec.measure is Measure.MEAN:
-        assert spec.value is not None
-        numerator = value_expression(spec.value, spec)
-        denominator = num(1)
     else:
         assert spec.value is not None
-        numerator = value_expression(spec.value, spec)
-        denominator = value_expression(spec.base, spec) if spec.base else _frame_days()
-    rows = (
+        values["_v"] = value_expression(spec.value, spec)
+        numerator = col("_v", "x")
+        denominator = num(1)
+        if spec.measure is Measure.RATIO:
+            values["_b"] = value_expression(spec.base, spec) if spec.base else _frame_days()
+            denominator = col("_b", "x")
+    inner = (
         sqlglot.select(
-            col("municipality", "f"),
-            col("period", "f"),
-            col("t", "f"),
-            col("y", "f"),
-            *_dimensions(),
-            exp.alias_(exp.cast(numerator, exp.DataType.build("DOUBLE")), "num"),
-            exp.alias_(exp.cast(denominator, exp.DataType.build("DOUBLE")), "den"),
+            exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
+            *[col(c, "p") for c in PERSON_COLUMNS],
+            *[exp.alias_(expr, name) for name, expr in ctx.flags.values()],
+            *[exp.alias_(expr, name) for name, expr in values.items()],
         )
         .from_(exp.alias_(exp.to_table("frame"), "f"))
         .join(
@@ -303,8 +335,19 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
             on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "f")),
         )
     )
-    if conditions:
-        rows = rows.where(exp.and_(*conditions))
+    if cheap:
+        inner = inner.where(exp.and_(*cheap))
+    rows = sqlglot.select(
+        col("municipality", "x"),
+        col("period", "x"),
+        col("t", "x"),
+        col("y", "x"),
+        *[_outer(d) for d in _dimensions()],
+        exp.alias_(exp.cast(_outer(numerator), exp.DataType.build("DOUBLE")), "num"),
+        exp.alias_(exp.cast(_outer(denominator), exp.DataType.build("DOUBLE")), "den"),
+    ).from_(exp.alias_(exp.Subquery(this=inner), "x"))
+    if costly:
+        rows = rows.where(exp.and_(*[_outer(c) for c in costly]))
     group_cols = ["municipality", "period", "t", "y", *DIMENSIONS]
     cube = (
         sqlglot.select(

@@ -101,6 +101,20 @@ class Context:
         self.ws: exp.Expr = col("ws", "f")
         self.we: exp.Expr = col("we", "f")
         self.eo: exp.Expr = col("eo", "f")
+        #: expensive predicates (subqueries), each computed once as a column of the frame
+        self.flags: dict[str, tuple[str, exp.Expr]] = {}
+
+    def flag(self, expression: exp.Expr) -> exp.Expr:
+        """A reference to `expression` computed once per row as a flag column `_kN`.
+
+        Why: the same subquery often appears in the population and in the numerator
+        (unemployment: 'employed' and 'on unemployment benefit' in both); DuckDB would run it
+        twice over millions of frame rows.
+        """
+        key = expression.sql(dialect="duckdb")
+        if key not in self.flags:
+            self.flags[key] = (f"_k{len(self.flags) + 1}", expression)
+        return col(self.flags[key][0], "x")
 
 
 Builder = Callable[[Any, Context], exp.Expr]
@@ -309,7 +323,18 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
+#: predicates evaluated with a subquery (computed once per row as a flag column)
+EXPENSIVE = frozenset(
+    {
+        "employed", "on_benefit", "in_programme", "job_ready", "education_completed", "in_offer",
+        "sat_exams", "grades_at_least", "danish_test_passed_in_window",
+        "result_grant_condition_in_window",
+    }
+)  # fmt: skip
+
+
 def compile_predicate(pred: dict[str, Any], ctx: Context) -> exp.Expr:
-    """One predicate mapping → a boolean expression."""
+    """One predicate mapping → a boolean expression (a flag reference if it is expensive)."""
     ((name, arg),) = pred.items()
-    return BUILDERS[name](arg, ctx)
+    built = BUILDERS[name](arg, ctx)
+    return ctx.flag(built) if name in EXPENSIVE else built

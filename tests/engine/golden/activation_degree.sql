@@ -80,65 +80,85 @@ SELECT
   SUM(den) AS den
 FROM (
   SELECT
-    "f"."municipality",
-    "f"."period",
-    "f"."t",
-    "f"."y",
-    "p"."origin" AS origin,
-    CASE WHEN p.origin = 'danish_origin' THEN 'dk' WHEN p.western THEN 'w' ELSE 'nw' END AS wcat,
-    COALESCE("p"."menapt", FALSE) AS menapt,
+    "x"."municipality",
+    "x"."period",
+    "x"."t",
+    "x"."y",
+    "x"."origin" AS origin,
+    CASE
+      WHEN "x"."origin" = 'danish_origin'
+      THEN 'dk'
+      WHEN "x"."western"
+      THEN 'w'
+      ELSE 'nw'
+    END AS wcat,
+    COALESCE("x"."menapt", FALSE) AS menapt,
     COALESCE(
-      "p"."origin" = 'immigrant'
+      "x"."origin" = 'immigrant'
       AND (
-        YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-          WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+        YEAR("x"."arrival_date") - YEAR("x"."birth_date") - CASE
+          WHEN MONTH("x"."arrival_date") * 100 + DAY("x"."arrival_date") < MONTH("x"."birth_date") * 100 + DAY("x"."birth_date")
           THEN 1
           ELSE 0
         END
       ) <= 12,
       FALSE
     ) AS a012,
-    "p"."sex" AS sex,
-    COALESCE("p"."residence_basis", '-') AS basis,
-    CAST(LEAST(
+    "x"."sex" AS sex,
+    COALESCE("x"."residence_basis", '-') AS basis,
+    CAST("x"."_v" AS DOUBLE) AS num,
+    CAST("x"."_b" AS DOUBLE) AS den
+  FROM (
+    SELECT
+      f.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
+      EXISTS(
+        SELECT
+          1
+        FROM programme_spells AS g
+        WHERE
+          "g"."person_id" = "f"."person_id"
+          AND (
+            "g"."start" <= "f"."d"
+            AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
+          )
+      ) AS _k1,
+      LEAST(
+        (
+          f.we - f.ws + 1
+        ) * 37 / 7.0,
+        COALESCE(
+          (
+            SELECT
+              SUM(
+                (
+                  LEAST(COALESCE(o."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(o.start, f.ws) + 1
+                ) * o.hours_per_week / 7.0
+              )
+            FROM activation_offers AS o
+            WHERE
+              o.person_id = f.person_id
+              AND o.start <= f.we
+              AND COALESCE(o."end", CAST('9999-12-31' AS DATE)) >= f.ws
+          ),
+          0
+        )
+      ) AS _v,
       (
         f.we - f.ws + 1
-      ) * 37 / 7.0,
-      COALESCE(
-        (
-          SELECT
-            SUM(
-              (
-                LEAST(COALESCE(o."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(o.start, f.ws) + 1
-              ) * o.hours_per_week / 7.0
-            )
-          FROM activation_offers AS o
-          WHERE
-            o.person_id = f.person_id
-            AND o.start <= f.we
-            AND COALESCE(o."end", CAST('9999-12-31' AS DATE)) >= f.ws
-        ),
-        0
-      )
-    ) AS DOUBLE) AS num,
-    CAST((
-      f.we - f.ws + 1
-    ) * 37 / 7.0 AS DOUBLE) AS den
-  FROM frame AS f
-  JOIN persons AS p
-    ON "p"."person_id" = "f"."person_id"
+      ) * 37 / 7.0 AS _b
+    FROM frame AS f
+    JOIN persons AS p
+      ON "p"."person_id" = "f"."person_id"
+  ) AS x
   WHERE
-    EXISTS(
-      SELECT
-        1
-      FROM programme_spells AS g
-      WHERE
-        "g"."person_id" = "f"."person_id"
-        AND (
-          "g"."start" <= "f"."d"
-          AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-        )
-    )
+    "x"."_k1"
 ) AS rows
 WHERE
   NOT num IS NULL

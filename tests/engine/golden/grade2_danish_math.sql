@@ -74,28 +74,63 @@ SELECT
   SUM(den) AS den
 FROM (
   SELECT
-    "f"."municipality",
-    "f"."period",
-    "f"."t",
-    "f"."y",
-    "p"."origin" AS origin,
-    CASE WHEN p.origin = 'danish_origin' THEN 'dk' WHEN p.western THEN 'w' ELSE 'nw' END AS wcat,
-    COALESCE("p"."menapt", FALSE) AS menapt,
+    "x"."municipality",
+    "x"."period",
+    "x"."t",
+    "x"."y",
+    "x"."origin" AS origin,
+    CASE
+      WHEN "x"."origin" = 'danish_origin'
+      THEN 'dk'
+      WHEN "x"."western"
+      THEN 'w'
+      ELSE 'nw'
+    END AS wcat,
+    COALESCE("x"."menapt", FALSE) AS menapt,
     COALESCE(
-      "p"."origin" = 'immigrant'
+      "x"."origin" = 'immigrant'
       AND (
-        YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-          WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+        YEAR("x"."arrival_date") - YEAR("x"."birth_date") - CASE
+          WHEN MONTH("x"."arrival_date") * 100 + DAY("x"."arrival_date") < MONTH("x"."birth_date") * 100 + DAY("x"."birth_date")
           THEN 1
           ELSE 0
         END
       ) <= 12,
       FALSE
     ) AS a012,
-    "p"."sex" AS sex,
-    COALESCE("p"."residence_basis", '-') AS basis,
-    CAST(CASE
-      WHEN EXISTS(
+    "x"."sex" AS sex,
+    COALESCE("x"."residence_basis", '-') AS basis,
+    CAST(CASE WHEN "x"."_k2" THEN 1 ELSE 0 END AS DOUBLE) AS num,
+    CAST(1 AS DOUBLE) AS den
+  FROM (
+    SELECT
+      f.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
+      EXISTS(
+        SELECT
+          1
+        FROM exam_grades AS x
+        WHERE
+          "x"."person_id" = "f"."person_id"
+          AND "x"."exam_year" = YEAR("f"."d")
+          AND "x"."subject" = 'danish_written'
+      )
+      AND EXISTS(
+        SELECT
+          1
+        FROM exam_grades AS x
+        WHERE
+          "x"."person_id" = "f"."person_id"
+          AND "x"."exam_year" = YEAR("f"."d")
+          AND "x"."subject" = 'maths'
+      ) AS _k1,
+      EXISTS(
         SELECT
           1
         FROM exam_grades AS x
@@ -114,33 +149,13 @@ FROM (
           AND "x"."exam_year" = YEAR("f"."d")
           AND "x"."subject" = 'maths'
           AND CAST("x"."grade" AS INT) >= 2.0
-      )
-      THEN 1
-      ELSE 0
-    END AS DOUBLE) AS num,
-    CAST(1 AS DOUBLE) AS den
-  FROM frame AS f
-  JOIN persons AS p
-    ON "p"."person_id" = "f"."person_id"
+      ) AS _k2
+    FROM frame AS f
+    JOIN persons AS p
+      ON "p"."person_id" = "f"."person_id"
+  ) AS x
   WHERE
-    EXISTS(
-      SELECT
-        1
-      FROM exam_grades AS x
-      WHERE
-        "x"."person_id" = "f"."person_id"
-        AND "x"."exam_year" = YEAR("f"."d")
-        AND "x"."subject" = 'danish_written'
-    )
-    AND EXISTS(
-      SELECT
-        1
-      FROM exam_grades AS x
-      WHERE
-        "x"."person_id" = "f"."person_id"
-        AND "x"."exam_year" = YEAR("f"."d")
-        AND "x"."subject" = 'maths'
-    )
+    "x"."_k1"
 ) AS rows
 WHERE
   NOT num IS NULL

@@ -58,57 +58,76 @@ SELECT
   SUM(den) AS den
 FROM (
   SELECT
-    "f"."municipality",
-    "f"."period",
-    "f"."t",
-    "f"."y",
-    "p"."origin" AS origin,
-    CASE WHEN p.origin = 'danish_origin' THEN 'dk' WHEN p.western THEN 'w' ELSE 'nw' END AS wcat,
-    COALESCE("p"."menapt", FALSE) AS menapt,
+    "x"."municipality",
+    "x"."period",
+    "x"."t",
+    "x"."y",
+    "x"."origin" AS origin,
+    CASE
+      WHEN "x"."origin" = 'danish_origin'
+      THEN 'dk'
+      WHEN "x"."western"
+      THEN 'w'
+      ELSE 'nw'
+    END AS wcat,
+    COALESCE("x"."menapt", FALSE) AS menapt,
     COALESCE(
-      "p"."origin" = 'immigrant'
+      "x"."origin" = 'immigrant'
       AND (
-        YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-          WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+        YEAR("x"."arrival_date") - YEAR("x"."birth_date") - CASE
+          WHEN MONTH("x"."arrival_date") * 100 + DAY("x"."arrival_date") < MONTH("x"."birth_date") * 100 + DAY("x"."birth_date")
           THEN 1
           ELSE 0
         END
       ) <= 12,
       FALSE
     ) AS a012,
-    "p"."sex" AS sex,
-    COALESCE("p"."residence_basis", '-') AS basis,
-    CAST(LEAST(
-      f.we - f.ws + 1,
-      COALESCE(
-        (
-          SELECT
-            SUM(
-              LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
-            )
-          FROM benefit_spells AS b2
-          WHERE
-            b2.person_id = f.person_id
-            AND b2.start <= f.we
-            AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
-        ),
-        0
-      )
-    ) AS DOUBLE) AS num,
-    CAST((
-      f.we - f.ws + 1
-    ) AS DOUBLE) AS den
-  FROM frame AS f
-  JOIN persons AS p
-    ON "p"."person_id" = "f"."person_id"
-  WHERE
-    (
-      YEAR("f"."d") - YEAR("p"."birth_date") - CASE
-        WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-        THEN 1
-        ELSE 0
-      END
-    ) BETWEEN 16 AND 66
+    "x"."sex" AS sex,
+    COALESCE("x"."residence_basis", '-') AS basis,
+    CAST("x"."_v" AS DOUBLE) AS num,
+    CAST("x"."_b" AS DOUBLE) AS den
+  FROM (
+    SELECT
+      f.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
+      LEAST(
+        f.we - f.ws + 1,
+        COALESCE(
+          (
+            SELECT
+              SUM(
+                LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
+              )
+            FROM benefit_spells AS b2
+            WHERE
+              b2.person_id = f.person_id
+              AND b2.start <= f.we
+              AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
+          ),
+          0
+        )
+      ) AS _v,
+      (
+        f.we - f.ws + 1
+      ) AS _b
+    FROM frame AS f
+    JOIN persons AS p
+      ON "p"."person_id" = "f"."person_id"
+    WHERE
+      (
+        YEAR("f"."d") - YEAR("p"."birth_date") - CASE
+          WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+          THEN 1
+          ELSE 0
+        END
+      ) BETWEEN 16 AND 66
+  ) AS x
 ) AS rows
 WHERE
   NOT num IS NULL

@@ -56,94 +56,54 @@ SELECT
   SUM(den) AS den
 FROM (
   SELECT
-    "f"."municipality",
-    "f"."period",
-    "f"."t",
-    "f"."y",
-    "p"."origin" AS origin,
-    CASE WHEN p.origin = 'danish_origin' THEN 'dk' WHEN p.western THEN 'w' ELSE 'nw' END AS wcat,
-    COALESCE("p"."menapt", FALSE) AS menapt,
+    "x"."municipality",
+    "x"."period",
+    "x"."t",
+    "x"."y",
+    "x"."origin" AS origin,
+    CASE
+      WHEN "x"."origin" = 'danish_origin'
+      THEN 'dk'
+      WHEN "x"."western"
+      THEN 'w'
+      ELSE 'nw'
+    END AS wcat,
+    COALESCE("x"."menapt", FALSE) AS menapt,
     COALESCE(
-      "p"."origin" = 'immigrant'
+      "x"."origin" = 'immigrant'
       AND (
-        YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-          WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+        YEAR("x"."arrival_date") - YEAR("x"."birth_date") - CASE
+          WHEN MONTH("x"."arrival_date") * 100 + DAY("x"."arrival_date") < MONTH("x"."birth_date") * 100 + DAY("x"."birth_date")
           THEN 1
           ELSE 0
         END
       ) <= 12,
       FALSE
     ) AS a012,
-    "p"."sex" AS sex,
-    COALESCE("p"."residence_basis", '-') AS basis,
+    "x"."sex" AS sex,
+    COALESCE("x"."residence_basis", '-') AS basis,
     CAST(CASE
       WHEN NOT (
-        EXISTS(
-          SELECT
-            1
-          FROM employment_spells AS e
-          WHERE
-            "e"."person_id" = "f"."person_id"
-            AND (
-              "e"."start" <= "f"."d"
-              AND COALESCE("e"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-            )
-        )
-      )
-      AND (
-        EXISTS(
-          SELECT
-            1
-          FROM benefit_spells AS b
-          WHERE
-            "b"."person_id" = "f"."person_id"
-            AND (
-              "b"."start" <= "f"."d"
-              AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-            )
-            AND "b"."benefit" IN ('unemployment_insurance')
-        )
-        OR (
-          EXISTS(
-            SELECT
-              1
-            FROM benefit_spells AS b
-            WHERE
-              "b"."person_id" = "f"."person_id"
-              AND (
-                "b"."start" <= "f"."d"
-                AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-              )
-              AND "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
-          )
-          AND COALESCE(
-            (
-              SELECT
-                ARG_MAX("j"."assessment", "j"."date")
-              FROM job_readiness AS j
-              WHERE
-                "j"."person_id" = "f"."person_id" AND "j"."date" <= "f"."d"
-            ) = 'job_ready',
-            FALSE
-          )
+        "x"."_k1"
+      ) AND (
+        "x"."_k2" OR (
+          "x"."_k3" AND "x"."_k4"
         )
       )
       THEN 1
       ELSE 0
     END AS DOUBLE) AS num,
     CAST(1 AS DOUBLE) AS den
-  FROM frame AS f
-  JOIN persons AS p
-    ON "p"."person_id" = "f"."person_id"
-  WHERE
-    (
-      YEAR("f"."d") - YEAR("p"."birth_date") - CASE
-        WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-        THEN 1
-        ELSE 0
-      END
-    ) BETWEEN 16 AND 64
-    AND (
+  FROM (
+    SELECT
+      f.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
       EXISTS(
         SELECT
           1
@@ -154,8 +114,8 @@ FROM (
             "e"."start" <= "f"."d"
             AND COALESCE("e"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
           )
-      )
-      OR EXISTS(
+      ) AS _k1,
+      EXISTS(
         SELECT
           1
         FROM benefit_spells AS b
@@ -166,30 +126,45 @@ FROM (
             AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
           )
           AND "b"."benefit" IN ('unemployment_insurance')
-      )
-      OR (
-        EXISTS(
+      ) AS _k2,
+      EXISTS(
+        SELECT
+          1
+        FROM benefit_spells AS b
+        WHERE
+          "b"."person_id" = "f"."person_id"
+          AND (
+            "b"."start" <= "f"."d"
+            AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
+          )
+          AND "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
+      ) AS _k3,
+      COALESCE(
+        (
           SELECT
-            1
-          FROM benefit_spells AS b
+            ARG_MAX("j"."assessment", "j"."date")
+          FROM job_readiness AS j
           WHERE
-            "b"."person_id" = "f"."person_id"
-            AND (
-              "b"."start" <= "f"."d"
-              AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-            )
-            AND "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
-        )
-        AND COALESCE(
-          (
-            SELECT
-              ARG_MAX("j"."assessment", "j"."date")
-            FROM job_readiness AS j
-            WHERE
-              "j"."person_id" = "f"."person_id" AND "j"."date" <= "f"."d"
-          ) = 'job_ready',
-          FALSE
-        )
+            "j"."person_id" = "f"."person_id" AND "j"."date" <= "f"."d"
+        ) = 'job_ready',
+        FALSE
+      ) AS _k4
+    FROM frame AS f
+    JOIN persons AS p
+      ON "p"."person_id" = "f"."person_id"
+    WHERE
+      (
+        YEAR("f"."d") - YEAR("p"."birth_date") - CASE
+          WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+          THEN 1
+          ELSE 0
+        END
+      ) BETWEEN 16 AND 64
+  ) AS x
+  WHERE
+    (
+      "x"."_k1" OR "x"."_k2" OR (
+        "x"."_k3" AND "x"."_k4"
       )
     )
 ) AS rows
