@@ -261,8 +261,10 @@ def indicators(workspace: WorkspaceOpt = None) -> None:
         catalog = load_catalog()
     for ind_id in catalog.ids():
         spec = catalog.indicators[ind_id]
+        computed = " [green]· beregnes fra registerdata[/]" if spec.compute else ""
         console.print(
-            f"[bold]{ind_id}[/] ({spec.unit.value}, {spec.direction or 'neutral'}): {spec.title}"
+            f"[bold]{ind_id}[/] ({spec.unit.value}, {spec.direction or 'neutral'}): "
+            f"{spec.title}{computed}"
         )
 
 
