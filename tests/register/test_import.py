@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 import hmac
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
