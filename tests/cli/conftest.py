@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
+#: a smaller synthetic register than the README's demo keeps the suite fast
+DEMO_PERSONS = 20_000
 
 
 @pytest.fixture
@@ -48,7 +50,16 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo workspace for the whole session (building it is the slow part)."""
     out = tmp_path_factory.mktemp("demo") / "ws"
     proc = subprocess.run(
-        [sys.executable, "-m", "pejling", "demo", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "pejling",
+            "demo",
+            "--out",
+            str(out),
+            "--persons",
+            str(DEMO_PERSONS),
+        ],
         capture_output=True,
         text=True,
         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},

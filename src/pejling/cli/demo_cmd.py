@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pejling.cli.common import console, guard
-from pejling.demo.build import build_demo
+from pejling.demo.build import DEMO_PERSONS, build_demo
 from pejling.spec.lint import lint_file
 from pejling.spec.lint.report import summarise
 
@@ -19,15 +19,30 @@ def demo(
         "demo-workspace"
     ),
     lang: Annotated[str, typer.Option(help="da or en")] = "da",
+    persons: Annotated[
+        int, typer.Option(help="Persons in the synthetic register (0: no register).", min=0)
+    ] = DEMO_PERSONS,
 ) -> None:
-    """Build the demo workspace (four seed policies + real DST data) and show goal status."""
-    from pejling.cli.app import OutputFormat, emit, workspace_statuses
+    """Build the demo workspace and show goal status.
 
-    build = build_demo(out)
+    Four seed policies, real Statistics Denmark data and a synthetic person-level register
+    (imported, pseudonymised and computed into indicators for all 98 municipalities).
+    """
+    from pejling.cli.app import OutputFormat, emit, workspace_statuses
+    from pejling.cli.register_cmd import lazy_progress
+
+    with lazy_progress("Bygger demo") as progress:
+        build = build_demo(out, persons=persons, progress=progress)
     ws = build.workspace
     console.print(f"[bold]Demo-arbejdsområde:[/] {ws.root}")
     for path, result in build.imports:
         console.print(f"  import {ws.display(path)}: {result.summary()}")
+    if build.register is not None:
+        console.print("  [bold]Syntetisk personregister[/] (kun til demo – ikke rigtige personer):")
+        for line in build.register.summary().splitlines():
+            console.print(f"    {line}")
+    if build.computed is not None:
+        console.print(f"  {build.computed.summary()}")
     catalog = ws.catalog()
     for path in build.policies:
         _p, issues = lint_file(path, catalog)

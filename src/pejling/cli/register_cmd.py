@@ -123,7 +123,7 @@ def synth(
     as_of: Annotated[str, typer.Option(help="Data date of the extract.")] = "2024-12-31",
 ) -> None:
     """Write a synthetic national register (all 98 municipalities) and its truth file."""
-    from pejling.register.synth import generate
+    from pejling.register.synthetic import generate
 
     if fmt not in ("parquet", "csv"):
         raise typer.BadParameter("--format must be parquet or csv")

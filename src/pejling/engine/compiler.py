@@ -104,6 +104,14 @@ def _event_source(spec: ComputeSpec, as_of: date) -> exp.Expr:
             'SELECT person_id, "end" AS e, start AS ws, "end" AS we, programme AS eo, '
             'municipality FROM programme_spells WHERE "end" IS NOT NULL'
         )
+    if event is Event.PROGRAMME_START and spec.window_years:
+        # the first N years of the programme; cohorts whose N years have not passed are out
+        return _parse(
+            "SELECT person_id, start AS e, start AS ws, "
+            "CAST(start + to_months(:months) - INTERVAL 1 DAY AS DATE) AS we, "
+            "programme AS eo, municipality FROM programme_spells",
+            months=num(spec.window_years * 12),
+        )
     if event is Event.PROGRAMME_START:
         return _parse(
             'SELECT person_id, start AS e, start AS ws, least(coalesce("end", :far), :asof) AS we, '
@@ -119,6 +127,16 @@ def _event_source(spec: ComputeSpec, as_of: date) -> exp.Expr:
             "CAST(NULL AS VARCHAR) AS eo, CAST(NULL AS SMALLINT) AS municipality "
             "FROM danish_education GROUP BY person_id",
             months=num(months),
+        )
+    if event is Event.YOUTH_EDUCATION_START and spec.window_years:
+        # outcome within N years of the start: a later drop-out counts as still in education
+        return _parse(
+            "SELECT person_id, start AS e, start AS ws, "
+            "CAST(start + to_months(:months) - INTERVAL 1 DAY AS DATE) AS we, "
+            "CASE WHEN outcome = 'dropped_out' AND \"end\" < start + to_months(:months) "
+            "THEN 'dropped_out' ELSE 'not_dropped_out' END AS eo, "
+            "CAST(NULL AS SMALLINT) AS municipality FROM education_spells WHERE level = 'youth'",
+            months=num(spec.window_years * 12),
         )
     if event is Event.YOUTH_EDUCATION_START:
         return _parse(

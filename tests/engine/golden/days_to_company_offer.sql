@@ -32,7 +32,7 @@ WITH periods AS (
       person_id,
       start AS e,
       start AS ws,
-      LEAST(COALESCE("end", CAST('9999-12-31' AS DATE)), CAST('2024-12-31' AS DATE)) AS we,
+      CAST(start + TO_MONTHS(12) - INTERVAL '1' DAY AS DATE) AS we,
       programme AS eo,
       municipality
     FROM programme_spells

@@ -32,8 +32,12 @@ WITH periods AS (
       person_id,
       start AS e,
       start AS ws,
-      COALESCE("end", CAST('2024-12-31' AS DATE)) AS we,
-      outcome AS eo,
+      CAST(start + TO_MONTHS(12) - INTERVAL '1' DAY AS DATE) AS we,
+      CASE
+        WHEN outcome = 'dropped_out' AND "end" < start + TO_MONTHS(12)
+        THEN 'dropped_out'
+        ELSE 'not_dropped_out'
+      END AS eo,
       CAST(NULL AS SMALLINT) AS municipality
     FROM education_spells
     WHERE

@@ -1,0 +1,571 @@
+"""A synthetic national person-level register (`pejling synth`), for demos, tests and benchmarks.
+
+Why synthetic: real register data is personal data and cannot ship. The generator writes exactly
+the files a municipality imports (one per table, a `cpr` column with made-up but valid-looking
+CPR numbers that the import pseudonymises), for all 98 municipalities, with outcomes that depend
+on individual characteristics, the local labour market and a *planted municipality effect*
+written to `truth_municipality_effects.csv`, so fair benchmarking can be checked against a known
+answer. Rough calibration targets come from docs (../shared/docs/domain.md): about half of the
+refugees of later cohorts employed after three years, women far below men, ~60 % passing a
+Danish test within five years, employment rates ~80 % (Danish origin) vs ~60 % (non-Western).
+
+Vectorised numpy throughout: dates are int days since 1970-01-01, codes are small ints mapped
+to their labels in the SQL that writes the files. Deterministic for (persons, seed, as_of).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+
+from pejling.reference.municipalities import code_by_name, municipalities
+from pejling.register.tables import TABLES_BY_NAME
+
+# numpy's static types add little to array arithmetic; the arrays are int64 / float64 / bool
+Ints = npt.NDArray[Any]
+Floats = npt.NDArray[Any]
+Bools = npt.NDArray[Any]
+NONE = -(10**7)  # "no date" sentinel
+EPOCH = date(1970, 1, 1)
+YEAR = 365.25
+
+REFUGEE_COUNTRIES = ["SYR", "ERI", "AFG", "IRQ", "SOM", "IRN", "UKR", "SDN"]
+FAMILY_COUNTRIES = ["THA", "PHL", "TUR", "PAK", "VNM", "RUS", "BRA", "CHN"]
+WORK_COUNTRIES = ["IND", "USA", "GBR", "CHN", "PHL", "UKR", "BRA", "TUR"]
+EU_COUNTRIES = ["POL", "ROU", "DEU", "LTU", "SWE", "BGR", "ITA", "ESP", "NOR", "ISL"]
+DESCENDANT_COUNTRIES = ["TUR", "PAK", "IRQ", "LBN", "SOM", "AFG", "SYR", "VNM", "POL", "DEU"]
+BASES = ["refugee", "reunified_refugee", "reunified_other", "work", "study", "eu", "other"]
+BASIS_SHARES = [0.25, 0.12, 0.10, 0.16, 0.10, 0.22, 0.05]
+EDUCATIONS = ["none", "basic", "upper_secondary", "vocational", "higher", "unknown"]
+OFFER_TYPES = [
+    "company_internship", "wage_subsidy", "igu", "ordinary_job_hours", "education",
+    "guidance_upskilling",
+]  # fmt: skip
+OFFER_SHARES = [0.38, 0.14, 0.05, 0.12, 0.09, 0.22]
+GRADES = ["-3", "00", "02", "4", "7", "10", "12"]
+SUBJECTS = ["danish_written", "danish_oral", "spelling", "maths"]
+
+
+@dataclass(frozen=True)
+class SynthSummary:
+    """What was written."""
+
+    out: Path
+    persons: int
+    rows: dict[str, int]
+    as_of: date
+    seconds: float
+
+
+def _day(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def _municipality_frame() -> tuple[Ints, Floats, Floats]:
+    """Codes, population weights and a labour-market factor (from unemployment) per municipality."""
+    text = resources.files("pejling.data").joinpath("dst/dpd_population.csv").read_text("utf-8")
+    names = code_by_name()
+    population: dict[int, float] = {}
+    for row in csv.DictReader(text.splitlines()):
+        population[names[row["municipality"].strip().lower()]] = float(row["value"])
+    text = (
+        resources.files("pejling.data").joinpath("dst/dpd_unemployment_pct.csv").read_text("utf-8")
+    )
+    unemployment: dict[int, float] = {}
+    for row in csv.DictReader(text.splitlines()):
+        unemployment[names[row["municipality"].strip().lower()]] = float(row["value"])
+    codes = np.array(sorted(municipalities()), dtype=np.int64)
+    weights = np.array([population.get(int(c), 10_000.0) for c in codes])
+    unemp = np.array([unemployment.get(int(c), 4.0) for c in codes])
+    labour = -(unemp - unemp.mean()) / max(unemp.std(), 1e-9) * 0.15
+    return codes, weights / weights.sum(), labour
+
+
+def _years(days: Any) -> Any:
+    """Whole days for a number of years."""
+    return np.round(np.asarray(days) * YEAR).astype(np.int64)
+
+
+def _cpr(birth: Ints, rng: np.random.Generator) -> list[str]:
+    """Unique made-up CPR numbers: ddmmyy of the birth date + a 4-digit sequence."""
+    dates = (np.datetime64("1970-01-01") + birth.astype("timedelta64[D]")).astype(str)
+    order = np.argsort(birth, kind="stable")
+    seq = np.empty_like(birth)
+    sorted_birth = birth[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_birth)) + 1]
+    counts = np.diff(np.r_[starts, len(birth)])
+    seq[order] = np.arange(len(birth)) - np.repeat(starts, counts)
+    offset = rng.integers(0, 1000)
+    return [
+        f"{d[8:10]}{d[5:7]}{d[2:4]}{(s * 7 + offset) % 10000:04d}"
+        for d, s in zip(dates.tolist(), seq.tolist(), strict=True)
+    ]
+
+
+def generate(
+    persons: int,
+    seed: int,
+    out: Path,
+    *,
+    fmt: Literal["parquet", "csv"] = "parquet",
+    as_of: date = date(2024, 12, 31),
+    progress: Callable[[str, float], None] | None = None,
+) -> SynthSummary:
+    """Generate the register and write one file per table plus truth and manifest files."""
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    end = _day(as_of)
+    n = persons
+    codes, weights, labour = _municipality_frame()
+    m_count = len(codes)
+    employment_effect = rng.normal(0.0, 0.3, m_count)
+    danish_effect = rng.normal(0.0, 0.3, m_count)
+    tick = progress or (lambda _stage, _frac: None)
+
+    # --- persons ---------------------------------------------------------------------------
+    tick("Personer", 0.05)
+    kind = rng.choice(3, size=n, p=[0.35, 0.50, 0.15])  # 0 Danish origin, 1 immigrant, 2 descendant
+    sex = rng.integers(0, 2, n)  # 0 m, 1 f
+    basis = np.where(kind == 1, rng.choice(len(BASES), size=n, p=BASIS_SHARES), -1)
+    refugee_like = (basis == 0) | (basis == 1)
+    sex = np.where((basis == 0) & (rng.random(n) < 0.2), 0, sex)  # more men among refugees
+    year_weights = np.array([1, 1, 1.3, 2.6, 2.5, 1.5, 1.1, 1, 0.9, 0.8, 1.0, 1.2, 1.1])
+    arrival_year = np.where(
+        rng.random(n) < 0.8,
+        2012 + rng.choice(13, size=n, p=year_weights / year_weights.sum()),
+        rng.integers(1990, 2012, n),
+    )
+    arrival = np.array([_day(date(int(y), 1, 1)) for y in range(1990, 2025)], dtype=np.int64)[
+        arrival_year - 1990
+    ] + rng.integers(0, 365, n)
+    arrival = np.minimum(arrival, end - 1)
+    age_arrival = np.where(
+        rng.random(n) < 0.22, rng.integers(0, 16, n), np.clip(rng.normal(31, 9, n), 16, 64)
+    )
+    birth = np.where(
+        kind == 1,
+        arrival - _years(age_arrival) - rng.integers(0, 365, n),
+        np.where(
+            kind == 2,
+            _day(date(1990, 1, 1)) + rng.integers(0, end - _day(date(1990, 1, 1)), n),
+            _day(date(1945, 1, 1)) + rng.integers(0, end - _day(date(1945, 1, 1)), n),
+        ),
+    ).astype(np.int64)
+    birth = np.minimum(birth, end - 1)
+    arrival = np.where(kind == 1, np.maximum(arrival, birth), NONE)
+    country_of = _countries(kind, basis, rng)
+    western = np.isin(country_of, ["USA", "GBR", "POL", "ROU", "DEU", "LTU", "SWE", "BGR", "ITA",
+                                   "ESP", "NOR", "ISL"])  # fmt: skip
+    adult_arrival = (kind == 1) & (age_arrival >= 16)
+    edu_p = np.where(
+        refugee_like[:, None],
+        np.array([0.22, 0.35, 0.15, 0.10, 0.12, 0.06]),
+        np.array([0.03, 0.12, 0.25, 0.20, 0.38, 0.02]),
+    )
+    education = np.where(adult_arrival, _choice_rows(edu_p, rng), -1)
+
+    # --- residence ---------------------------------------------------------------------------
+    tick("Bopæl", 0.15)
+    home = rng.choice(m_count, size=n, p=weights)
+    res_start = np.where(kind == 1, arrival, birth)
+    moves = (rng.random(n) < 0.12) & (res_start < end - 400)
+    move_day = (
+        res_start + 365 + (rng.random(n) * np.maximum(end - res_start - 400, 1)).astype(np.int64)
+    )
+    second = rng.choice(m_count, size=n, p=weights)
+    second = np.where(second == home, (second + 1) % m_count, second)
+    leaves = (kind == 1) & (basis >= 3) & (rng.random(n) < 0.12) & (res_start < end - 400)
+    leave_day = (
+        res_start + 200 + (rng.random(n) * np.maximum(end - res_start - 200, 1)).astype(np.int64)
+    )
+    first_end = np.where(moves, move_day - 1, np.where(leaves, leave_day, NONE))
+    second_end = np.where(leaves & moves, np.maximum(leave_day, move_day + 30), NONE)
+    second_end = np.where(second_end >= end, NONE, second_end)
+    first_end = np.where(first_end >= end, NONE, first_end)
+
+    # --- employment ------------------------------------------------------------------------
+    tick("Beskæftigelse", 0.3)
+    m_effect = employment_effect[home] + labour[home]
+    female = sex == 1
+    edu_lift = np.select([education == 4, education == 2, education == 3, education == 0],
+                         [0.45, 0.2, 0.25, -0.5], 0.0)  # fmt: skip
+    # immigrants: hazard of a first job after arrival
+    base = np.select(
+        [basis == 0, basis == 1, basis == 2, basis == 3, basis == 4, basis == 5],
+        [0.36, 0.26, 0.45, 2.5, 0.6, 1.4],
+        0.5,
+    )
+    cohort_lift = np.where(arrival_year >= 2015, 0.35, 0.0)
+    old = np.clip(age_arrival - 45, 0, None) * 0.06
+    hazard = base * np.exp(
+        m_effect + edu_lift + cohort_lift - np.where(female, 0.8, 0.0) - old
+    )  # per year
+    first_job = arrival + _years(rng.exponential(1.0, n) / hazard)
+    # the job lasts a while; some lose it
+    job_years = rng.exponential(np.where(basis >= 3, 12.0, 8.0), n)
+    # Danish origin / descendants: a working life with a share never employed
+    p_work = np.where(kind == 0, 0.86, 0.74 - np.where(female, 0.06, 0.0))
+    p_work = np.clip(p_work + 0.3 * m_effect, 0.3, 0.97)
+    works = rng.random(n) < p_work
+    career_start = birth + _years(rng.uniform(19, 25, n))
+    career_end = birth + _years(rng.uniform(60, 67, n))
+    is_imm_adult = (kind == 1) & (age_arrival >= 16)
+    job_start = np.where(is_imm_adult, first_job, np.where(works, career_start, NONE))
+    job_start = np.where(
+        (kind == 1) & ~is_imm_adult,
+        np.where(works, np.maximum(career_start, arrival), NONE),
+        job_start,
+    )
+    job_end = np.where(
+        is_imm_adult, np.minimum(first_job + _years(job_years), birth + _years(66)), career_end
+    )
+    has_job = (job_start != NONE) & (job_start < end) & (job_start < job_end)
+    hours = np.where(rng.random(n) < np.where(refugee_like, 0.35, 0.2), rng.integers(12, 31, n), 37)
+
+    # --- programme, benefits, offers, job readiness ---------------------------------------
+    tick("Integrationsprogram", 0.45)
+    in_prog = (basis >= 0) & (basis <= 2) & (age_arrival >= 18) & (arrival_year >= 2012)
+    p_start = arrival + rng.integers(5, 60, n)
+    in_prog &= p_start < end
+    cutoff_2016 = _day(date(2016, 7, 1))
+    planned = np.where(p_start < cutoff_2016, p_start + _years(3), p_start + 365)
+    self_supporting = has_job & (first_job < p_start + _years(5)) & (hours >= 20)
+    p_end = np.where(
+        self_supporting,
+        np.clip(first_job + 180, p_start + 120, p_start + _years(5)),
+        p_start + _years(rng.uniform(3, 5, n)),
+    )
+    p_end_out = np.where(p_end >= end, NONE, p_end)
+    job_ready = rng.random(n) < np.clip(
+        0.55 + 0.1 * edu_lift - np.where(female, 0.1, 0.0), 0.1, 0.95
+    )
+
+    # --- Danish education ---------------------------------------------------------------------
+    tick("Danskuddannelse", 0.55)
+    takes = (
+        (kind == 1)
+        & (age_arrival >= 18)
+        & (rng.random(n) < np.where(in_prog, 0.95, np.where(basis == 5, 0.3, 0.55)))
+    )
+    d_start = arrival + rng.integers(14, 150, n)
+    takes &= d_start < end
+    track = np.select(
+        [education == 0, (education == 1) | (education == 5) | (education == -1)], [0, 1], 2
+    )
+    pass_logit = (
+        np.array([-0.9, 0.45, 1.3])[track]
+        + danish_effect[home]
+        - 0.02 * np.clip(age_arrival - 30, 0, None)
+    )
+    passes = rng.random(n) < 1 / (1 + np.exp(-pass_logit))
+    test_day = d_start + _years(rng.uniform(1.2, 4.6, n))
+    tested = takes & (test_day < end) & (passes | (rng.random(n) < 0.5))
+    result_passed = tested & passes
+    d_end = np.where(
+        tested,
+        test_day,
+        np.where(takes & (rng.random(n) < 0.3), d_start + _years(rng.uniform(0.5, 3, n)), NONE),
+    )
+    d_end = np.where(d_end >= end, NONE, d_end)
+
+    # --- education ------------------------------------------------------------------------------
+    tick("Uddannelse", 0.65)
+    non_w = (kind != 0) & ~western
+    in_dk_at_16 = (birth + _years(16) >= np.where(kind == 1, arrival, birth)) & (
+        birth + _years(16) < end
+    )
+    youth_start = birth + _years(16.6)
+    starts_youth = in_dk_at_16 & (rng.random(n) < np.where(non_w, 0.88, 0.93))
+    drop = rng.random(n) < np.where(non_w, 0.27, 0.15)
+    youth_end = np.where(
+        drop, youth_start + _years(rng.uniform(0.3, 1.5, n)), youth_start + _years(3)
+    )
+    youth_outcome = np.where(youth_end >= end, 2, np.where(drop, 1, 0))
+    higher_p = np.where(non_w, 0.62, 0.74)
+    starts_higher = starts_youth & (youth_outcome == 0) & (rng.random(n) < higher_p)
+    higher_start = youth_end + _years(rng.uniform(0.2, 2.5, n))
+    higher_end = higher_start + _years(rng.uniform(3, 5, n))
+    higher_done = rng.random(n) < 0.82
+    starts_higher &= higher_start < end
+    higher_outcome = np.where(higher_end >= end, 2, np.where(higher_done, 0, 1))
+    foreign_higher = (kind == 1) & (education == 4)
+    foreign_youth = (kind == 1) & ((education == 2) | (education == 3))
+
+    # --- write -------------------------------------------------------------------------------
+    tick("Skriver filer", 0.75)
+    out.mkdir(parents=True, exist_ok=True)
+    cpr = np.array(_cpr(birth, rng), dtype=object)
+    con = duckdb.connect()
+    rows: dict[str, int] = {}
+    country_labels = sorted(set(country_of.tolist()))
+    country_index = np.searchsorted(np.array(country_labels), country_of)
+
+    def write(table: str, data: dict[str, object], select: str) -> None:
+        con.register("src", data)
+        target = out / f"{table}.{fmt}"
+        options = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER)"
+        columns = ", ".join(
+            ("cpr" if c == "person_id" else f'"{c}"') for c in TABLES_BY_NAME[table].column_names
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {columns} FROM ({select})"
+        ).fetchall()
+        con.unregister("src")
+        con.execute(f"COPY staged TO '{target}' {options}").fetchall()
+        rows[table] = int(con.execute("SELECT count(*) FROM staged").fetchall()[0][0])
+
+    d = (
+        "CASE WHEN {c} = "
+        + str(NONE)
+        + " THEN NULL ELSE DATE '1970-01-01' + CAST({c} AS INTEGER) END"
+    )
+
+    def day(c: str) -> str:
+        return d.format(c=c)
+
+    def label(c: str, labels: list[str]) -> str:
+        items = ", ".join(f"'{x}'" for x in labels)
+        return f"CASE WHEN {c} < 0 THEN NULL ELSE ([{items}])[{c} + 1] END"
+
+    write(
+        "persons",
+        {"cpr": cpr, "birth": birth, "sex": sex, "kind": kind, "country": country_index,
+         "basis": basis, "arrival": arrival, "education": education},
+        f"SELECT cpr, {day('birth')} AS birth_date, {label('sex', ['m', 'f'])} AS sex, "
+        f"{label('kind', ['danish_origin', 'immigrant', 'descendant'])} AS origin, "
+        f"{label('country', country_labels)} AS country_of_origin, "
+        f"{label('basis', BASES)} AS residence_basis, {day('arrival')} AS arrival_date, "
+        f"{label('education', EDUCATIONS)} AS education_at_arrival FROM src",
+    )  # fmt: skip
+    sel = np.flatnonzero(moves)
+    write(
+        "residence_spells",
+        {"cpr": np.r_[cpr, cpr[sel]], "m": np.r_[codes[home], codes[second[sel]]],
+         "s": np.r_[res_start, move_day[sel]], "e": np.r_[first_end, second_end[sel]]},
+        f"SELECT cpr, m AS municipality, {day('s')} AS start, {day('e')} AS \"end\" FROM src",
+    )  # fmt: skip
+    tick("Skriver filer", 0.8)
+    sel = np.flatnonzero(in_prog)
+    programme = np.where(p_start[sel] < _day(date(2019, 7, 1)), 0, np.where(basis[sel] == 2, 2, 1))
+    write(
+        "programme_spells",
+        {"cpr": cpr[sel], "p": programme, "m": codes[home[sel]], "s": p_start[sel],
+         "pl": planned[sel], "e": p_end_out[sel]},
+        f"SELECT cpr, {label('p', ['integration_programme', 'self_support_return_programme', 'introduction_programme'])} "
+        f"AS programme, m AS municipality, {day('s')} AS start, {day('pl')} AS planned_end, "
+        f"{day('e')} AS \"end\" FROM src",
+    )  # fmt: skip
+    # benefits: programme benefit until the job or the programme's end (split at 2020-01-01),
+    # cash benefit afterwards while without a job; others on cash/disability/sickness benefit
+    split = _day(date(2020, 1, 1))
+    b_stop = np.minimum(np.where(has_job, job_start - 1, p_end), p_end)
+    b_stop = np.maximum(b_stop, p_start)
+    bp = in_prog
+    first_part_end = np.minimum(b_stop, split - 1)
+    a = bp & (p_start < split)
+    b = bp & (b_stop >= split)
+    after = in_prog & ~has_job & (p_end < end)
+    nonworker = (kind != 1) & ~works & (birth + _years(25) < end)
+    nw_type = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])  # cash, disability, sickness
+    nw_start = birth + _years(rng.uniform(25, 40, n))
+    unemployed_spell = has_job & (rng.random(n) < 0.25) & (job_end < end)
+    ben_cpr = np.r_[
+        cpr[a], cpr[b], cpr[after], cpr[nonworker & (nw_start < end)], cpr[unemployed_spell]
+    ]
+    ben_type = np.r_[
+        np.zeros(a.sum(), np.int64), np.ones(b.sum(), np.int64), np.full(after.sum(), 2),
+        np.array([2, 7, 5])[nw_type[nonworker & (nw_start < end)]], np.full(unemployed_spell.sum(), 4),
+    ]  # fmt: skip
+    ben_start = np.r_[p_start[a], np.maximum(p_start[b], split), p_end[after] + 1,
+                      nw_start[nonworker & (nw_start < end)], job_end[unemployed_spell] + 1]  # fmt: skip
+    ben_end = np.r_[
+        np.where(first_part_end[a] >= end, NONE, first_part_end[a]),
+        np.where(b_stop[b] >= end, NONE, b_stop[b]),
+        np.full(after.sum(), NONE),
+        np.full((nonworker & (nw_start < end)).sum(), NONE),
+        np.where(job_end[unemployed_spell] + 200 >= end, NONE, job_end[unemployed_spell] + 200),
+    ]
+    keep = ben_start < end
+    write(
+        "benefit_spells",
+        {"cpr": ben_cpr[keep], "t": ben_type[keep], "s": ben_start[keep], "e": ben_end[keep]},
+        f"SELECT cpr, {label('t', ['integration_benefit', 'self_support_benefit', 'cash_benefit', 'education_benefit', 'unemployment_insurance', 'sickness_benefit', 'flexjob', 'disability_pension'])} "
+        f"AS benefit, {day('s')} AS start, {day('e')} AS \"end\" FROM src "
+        "WHERE NOT (t = 0 AND s >= " + str(split) + ")",
+    )  # fmt: skip
+    tick("Skriver filer", 0.85)
+    rehired = has_job & (job_end < end - 30) & (rng.random(n) < np.where(kind == 0, 0.5, 0.65))
+    start2 = job_end + 1 + _years(rng.exponential(1.2, n))
+    rehired &= (start2 < end) & (start2 < birth + _years(65))
+    end2 = np.minimum(start2 + _years(rng.exponential(9.0, n)), birth + _years(66))
+    sel = np.flatnonzero(has_job)
+    sel2 = np.flatnonzero(rehired)
+    j_end = np.r_[
+        np.where(job_end[sel] >= end, NONE, job_end[sel]),
+        np.where(end2[sel2] >= end, NONE, end2[sel2]),
+    ]
+    write(
+        "employment_spells",
+        {"cpr": np.r_[cpr[sel], cpr[sel2]], "s": np.r_[job_start[sel], start2[sel2]], "e": j_end,
+         "h": np.r_[hours[sel], hours[sel2]].astype(np.float64)},
+        f"SELECT cpr, {day('s')} AS start, {day('e')} AS \"end\", h AS weekly_hours, "
+        "'ordinary' AS kind FROM src",
+    )  # fmt: skip
+    # offers: up to three per participant, one after another, within the programme
+    o_cpr, o_type, o_start, o_end, o_hours = [], [], [], [], []
+    speed = np.exp(-employment_effect[home])  # good municipalities are also quicker
+    cursor = p_start + _years(rng.exponential(0.25, n) * speed)
+    for _round in range(6):
+        take = in_prog & (cursor < np.minimum(p_end, end)) & (rng.random(n) < 0.85)
+        kinds = rng.choice(len(OFFER_TYPES), size=n, p=OFFER_SHARES)
+        length = rng.integers(60, 200, n)
+        stop = cursor + length
+        sel = np.flatnonzero(take)
+        o_cpr.append(cpr[sel])
+        o_type.append(kinds[sel])
+        o_start.append(cursor[sel])
+        o_end.append(np.where(stop[sel] >= end, NONE, stop[sel]))
+        o_hours.append(rng.integers(10, 38, n)[sel].astype(np.float64))
+        cursor = stop + rng.integers(7, 90, n)
+    write(
+        "activation_offers",
+        {"cpr": np.concatenate(o_cpr), "t": np.concatenate(o_type), "s": np.concatenate(o_start),
+         "e": np.concatenate(o_end), "h": np.concatenate(o_hours)},
+        f"SELECT cpr, {label('t', OFFER_TYPES)} AS offer, {day('s')} AS start, "
+        f"{day('e')} AS \"end\", h AS hours_per_week FROM src",
+    )  # fmt: skip
+    sel = np.flatnonzero(takes)
+    modules = np.where(
+        result_passed[sel], np.where(track[sel] == 2, 5, 6), rng.integers(0, 6, len(sel))
+    )
+    write(
+        "danish_education",
+        {"cpr": cpr[sel], "tr": track[sel], "s": d_start[sel], "e": d_end[sel],
+         "mo": modules, "te": np.where(tested[sel], track[sel], -1),
+         "td": np.where(tested[sel], test_day[sel], NONE),
+         "r": np.where(tested[sel], np.where(result_passed[sel], 0, 1), -1)},
+        f"SELECT cpr, {label('tr', ['DU1', 'DU2', 'DU3'])} AS track, {day('s')} AS start, "
+        f"{day('e')} AS \"end\", mo AS modules_passed, {label('te', ['PD1', 'PD2', 'PD3'])} AS final_test, "
+        f"{day('td')} AS test_date, {label('r', ['passed', 'failed'])} AS result FROM src",
+    )  # fmt: skip
+    tick("Skriver filer", 0.9)
+    # 9th-grade exams in the year the pupil turns 16, if living in Denmark by then
+    exam_year = (
+        np.datetime64("1970-01-01") + (birth + _years(16)).astype("timedelta64[D]")
+    ).astype("datetime64[Y]").astype(np.int64) + 1970
+    sits = (
+        (exam_year >= 2012)
+        & (_years_to_day(exam_year, 6, 30) < end)
+        & (np.where(kind == 1, arrival < _years_to_day(exam_year, 6, 1), True))
+    )
+    late = (kind == 1) & (age_arrival > 12)
+    p_low = np.where(kind == 0, 0.012, np.where(late, 0.14, np.where(non_w, 0.04, 0.02)))
+    sel = np.flatnonzero(sits)
+    g_cpr, g_year, g_subject, g_grade = [], [], [], []
+    ability = rng.normal(0, 1, n)
+    for index, _subject in enumerate(SUBJECTS):
+        low = rng.random(n) < p_low
+        good = np.clip(np.round(3.6 + 1.1 * ability + rng.normal(0, 0.8, n)), 3, 6).astype(np.int64)
+        grade = np.where(low, rng.integers(0, 2, n), good)
+        g_cpr.append(cpr[sel])
+        g_year.append(exam_year[sel])
+        g_subject.append(np.full(len(sel), index))
+        g_grade.append(grade[sel])
+    write(
+        "exam_grades",
+        {"cpr": np.concatenate(g_cpr), "y": np.concatenate(g_year), "su": np.concatenate(g_subject),
+         "g": np.concatenate(g_grade)},
+        f"SELECT cpr, y AS exam_year, {label('su', SUBJECTS)} AS subject, "
+        f"{label('g', GRADES)} AS grade FROM src",
+    )  # fmt: skip
+    yes = starts_youth & (youth_start < end)
+    e_parts = {
+        "cpr": np.r_[cpr[yes], cpr[starts_higher], cpr[foreign_higher], cpr[foreign_youth]],
+        "lv": np.r_[np.zeros(yes.sum(), np.int64), np.ones(starts_higher.sum(), np.int64),
+                    np.ones(foreign_higher.sum(), np.int64), np.zeros(foreign_youth.sum(), np.int64)],
+        "s": np.r_[youth_start[yes], higher_start[starts_higher],
+                   arrival[foreign_higher] - _years(5), arrival[foreign_youth] - _years(6)],
+        "e": np.r_[np.where(youth_outcome[yes] == 2, NONE, youth_end[yes]),
+                   np.where(higher_outcome[starts_higher] == 2, NONE, higher_end[starts_higher]),
+                   arrival[foreign_higher] - _years(1), arrival[foreign_youth] - _years(3)],
+        "o": np.r_[youth_outcome[yes], higher_outcome[starts_higher],
+                   np.zeros(foreign_higher.sum() + foreign_youth.sum(), np.int64)],
+    }  # fmt: skip
+    write(
+        "education_spells",
+        e_parts,
+        f"SELECT cpr, {label('lv', ['youth', 'higher'])} AS level, {day('s')} AS start, "
+        f"{day('e')} AS \"end\", {label('o', ['completed', 'dropped_out', 'ongoing'])} AS outcome FROM src",
+    )  # fmt: skip
+    sel = np.flatnonzero(in_prog)
+    second_ok = in_prog & (p_start + 385 < np.minimum(p_end, end))
+    sel2 = np.flatnonzero(second_ok)
+    flip = rng.random(n) < 0.3
+    write(
+        "job_readiness",
+        {"cpr": np.r_[cpr[sel], cpr[sel2]], "d": np.r_[p_start[sel] + 20, p_start[sel2] + 385],
+         "a": np.r_[np.where(job_ready[sel], 0, 1), np.where(job_ready[sel2] ^ flip[sel2], 0, 1)]},
+        f"SELECT cpr, {day('d')} AS date, {label('a', ['job_ready', 'activity_ready'])} AS assessment "
+        "FROM src WHERE d < " + str(end),
+    )  # fmt: skip
+    con.close()
+    _write_truth(out, codes, employment_effect, danish_effect)
+    manifest = {
+        "note": "synthetic data generated by pejling synth; not real persons",
+        "seed": seed,
+        "persons": persons,
+        "as_of": as_of.isoformat(),
+        "format": fmt,
+        "rows": rows,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    tick("Færdig", 1.0)
+    return SynthSummary(out, persons, rows, as_of, time.perf_counter() - started)
+
+
+def _years_to_day(years: Any, month: int, day: int) -> Any:
+    stamps = np.array(
+        [f"{y:04d}-{month:02d}-{day:02d}" for y in range(1900, 2101)], dtype="datetime64[D]"
+    )
+    return stamps.astype(np.int64)[np.clip(years - 1900, 0, 200)]
+
+
+def _choice_rows(p: Floats, rng: np.random.Generator) -> Any:
+    """One category per row from a per-row probability matrix."""
+    cumulative = p.cumsum(axis=1)
+    u = rng.random(len(p))[:, None] * cumulative[:, -1:]
+    return (u > cumulative).sum(axis=1).astype(np.int64)
+
+
+def _countries(kind: Ints, basis: Ints, rng: np.random.Generator) -> npt.NDArray[np.str_]:
+    n = len(kind)
+
+    def pick(options: list[str]) -> npt.NDArray[np.str_]:
+        return np.array(options)[rng.integers(0, len(options), n)]
+
+    by_basis = np.select(
+        [basis <= 1, basis == 2, (basis == 3) | (basis == 4), basis == 5],
+        [pick(REFUGEE_COUNTRIES), pick(FAMILY_COUNTRIES), pick(WORK_COUNTRIES), pick(EU_COUNTRIES)],
+        pick(FAMILY_COUNTRIES + EU_COUNTRIES),
+    )
+    return np.where(kind == 0, "DNK", np.where(kind == 2, pick(DESCENDANT_COUNTRIES), by_basis))
+
+
+def _write_truth(out: Path, codes: Ints, employment: Floats, danish: Floats) -> None:
+    names = municipalities()
+    with (out / "truth_municipality_effects.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["municipality", "name", "employment_effect", "danish_effect"])
+        for code, e, d in zip(codes.tolist(), employment.tolist(), danish.tolist(), strict=True):
+            writer.writerow([code, names[code].name, f"{e:.4f}", f"{d:.4f}"])
