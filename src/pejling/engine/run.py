@@ -172,9 +172,11 @@ def _compute_one(
         value = "num"
         numerator, denominator = "num", "NULL"
     vintage = as_of.isoformat()
-    con.execute("DELETE FROM observations WHERE indicator = ? AND source = ?", [spec.id, SOURCE])
     con.execute(
-        f"INSERT INTO observations SELECT ?, municipality, period, t, grp, {numerator}, "
+        "DELETE FROM computed_observations WHERE indicator = ? AND source = ?", [spec.id, SOURCE]
+    )
+    con.execute(
+        f"INSERT INTO computed_observations SELECT ?, municipality, period, t, grp, {numerator}, "
         f"{denominator}, {value}, ?, ?, ?, ? FROM agg",
         [spec.id, spec.unit.value, SOURCE, vintage, import_id],
     )
@@ -186,10 +188,12 @@ def _compute_one(
             raise UserError(
                 f"{spec.id}: gap_indicator {compute.gap_indicator} is not in the catalog"
             )
-        con.execute("DELETE FROM observations WHERE indicator = ? AND source = ?", [gap.id, SOURCE])
         con.execute(
-            "INSERT INTO observations SELECT ?, a.municipality, a.period, a.t, a.grp, NULL, NULL, "
-            "r.value - a.value, ?, ?, ?, ? FROM observations a JOIN observations r "
+            "DELETE FROM computed_observations WHERE indicator = ? AND source = ?", [gap.id, SOURCE]
+        )
+        con.execute(
+            "INSERT INTO computed_observations SELECT ?, a.municipality, a.period, a.t, a.grp, NULL, NULL, "
+            "r.value - a.value, ?, ?, ?, ? FROM computed_observations a JOIN computed_observations r "
             "ON r.indicator = a.indicator AND r.source = a.source AND r.vintage = a.vintage "
             "AND r.municipality = a.municipality AND r.period = a.period "
             "AND r.grp = regexp_replace(a.grp, 'origin=[a-z0-9_]+', 'origin=danish_origin') "
@@ -199,7 +203,8 @@ def _compute_one(
             [gap.id, gap.unit.value, SOURCE, vintage, import_id, spec.id, SOURCE, vintage],
         )
         row = con.execute(
-            "SELECT count(*) FROM observations WHERE indicator = ? AND source = ?", [gap.id, SOURCE]
+            "SELECT count(*) FROM computed_observations WHERE indicator = ? AND source = ?",
+            [gap.id, SOURCE],
         ).fetchone()
         written += int(row[0]) if row else 0
     return written

@@ -37,7 +37,7 @@ class ImportLogRow(NamedTuple):
 
 CURRENT_SQL = """
 SELECT period, t, value, numerator, denominator, source, vintage
-FROM observations
+FROM all_observations
 WHERE indicator = ? AND municipality = ? AND grp = ?
 QUALIFY row_number() OVER (PARTITION BY period ORDER BY vintage DESC, import_id DESC) = 1
 ORDER BY t
@@ -68,5 +68,5 @@ def import_log(store: Store, limit: int = 50) -> list[ImportLogRow]:
 
 def observation_count(store: Store) -> int:
     """How many observation rows the store holds (all vintages)."""
-    row = store.con.execute("SELECT count(*) FROM observations").fetchone()
+    row = store.con.execute("SELECT count(*) FROM all_observations").fetchone()
     return int(row[0]) if row else 0

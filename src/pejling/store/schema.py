@@ -85,7 +85,27 @@ def _v2(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2]
+def _v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Computed observations in their own table, without a key index.
+
+    Why: `pejling compute` rewrites hundreds of thousands of rows at a time, and maintaining the
+    six-column primary key of `observations` cost more than the computation of some indicators.
+    The engine guarantees uniqueness itself (one row per indicator, municipality, period, group).
+    Readers use the view `all_observations`.
+    """
+    con.execute("CREATE TABLE computed_observations AS SELECT * FROM observations LIMIT 0")
+    con.execute(
+        "INSERT INTO computed_observations SELECT * FROM observations "
+        "WHERE source = 'pejling compute'"
+    )
+    con.execute("DELETE FROM observations WHERE source = 'pejling compute'")
+    con.execute(
+        "CREATE VIEW all_observations AS SELECT * FROM observations "
+        "UNION ALL SELECT * FROM computed_observations"
+    )
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
