@@ -317,7 +317,7 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
     predicate (a subquery) once as a flag column; the outer query applies the remaining
     population predicates and forms numerator and denominator from the flags.
     """
-    ctx = Context(as_of)
+    ctx = Context(as_of, point=spec.frame is Frame.POINT)
     population = [compile_predicate(p, ctx) for p in spec.population]
     cheap = [c for c in population if not _uses_flags(c)]
     costly = [c for c in population if _uses_flags(c)]

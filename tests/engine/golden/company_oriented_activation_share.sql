@@ -98,35 +98,34 @@ FROM (
         SELECT
           1
         FROM benefit_spells AS b
+        JOIN periods AS pq
+          ON "b"."start" <= "pq"."d"
+          AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
           "b"."person_id" = "f"."person_id"
-          AND (
-            "b"."start" <= "f"."d"
-            AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          AND "pq"."period" = "f"."period"
           AND "b"."benefit" IN ('integration_benefit', 'self_support_benefit')
       ) AS _k1,
       EXISTS(
         SELECT
           1
         FROM programme_spells AS g
+        JOIN periods AS pq
+          ON "g"."start" <= "pq"."d"
+          AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
-          "g"."person_id" = "f"."person_id"
-          AND (
-            "g"."start" <= "f"."d"
-            AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          "g"."person_id" = "f"."person_id" AND "pq"."period" = "f"."period"
       ) AS _k2,
       EXISTS(
         SELECT
           1
         FROM activation_offers AS o
+        JOIN periods AS pq
+          ON "o"."start" <= "pq"."d"
+          AND COALESCE("o"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
           "o"."person_id" = "f"."person_id"
-          AND (
-            "o"."start" <= "f"."d"
-            AND COALESCE("o"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          AND "pq"."period" = "f"."period"
           AND "o"."offer" IN ('company_internship', 'wage_subsidy', 'igu')
       ) AS _k3
     FROM frame AS f

@@ -98,12 +98,11 @@ FROM (
         SELECT
           1
         FROM employment_spells AS e
+        JOIN periods AS pq
+          ON "e"."start" <= "pq"."d"
+          AND COALESCE("e"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
-          "e"."person_id" = "f"."person_id"
-          AND (
-            "e"."start" <= "f"."d"
-            AND COALESCE("e"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          "e"."person_id" = "f"."person_id" AND "pq"."period" = "f"."period"
       ) AS _k1
     FROM frame AS f
     JOIN persons AS p

@@ -98,12 +98,11 @@ FROM (
         SELECT
           1
         FROM programme_spells AS g
+        JOIN periods AS pq
+          ON "g"."start" <= "pq"."d"
+          AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
-          "g"."person_id" = "f"."person_id"
-          AND (
-            "g"."start" <= "f"."d"
-            AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          "g"."person_id" = "f"."person_id" AND "pq"."period" = "f"."period"
       ) AS _k1
     FROM frame AS f
     JOIN persons AS p

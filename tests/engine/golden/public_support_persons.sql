@@ -98,12 +98,12 @@ FROM (
         SELECT
           1
         FROM benefit_spells AS b
+        JOIN periods AS pq
+          ON "b"."start" <= "pq"."d"
+          AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
           "b"."person_id" = "f"."person_id"
-          AND (
-            "b"."start" <= "f"."d"
-            AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          AND "pq"."period" = "f"."period"
           AND "b"."benefit" IN (
             'integration_benefit',
             'self_support_benefit',

@@ -108,35 +108,34 @@ FROM (
         SELECT
           1
         FROM employment_spells AS e
+        JOIN periods AS pq
+          ON "e"."start" <= "pq"."d"
+          AND COALESCE("e"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
-          "e"."person_id" = "f"."person_id"
-          AND (
-            "e"."start" <= "f"."d"
-            AND COALESCE("e"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          "e"."person_id" = "f"."person_id" AND "pq"."period" = "f"."period"
       ) AS _k1,
       EXISTS(
         SELECT
           1
         FROM benefit_spells AS b
+        JOIN periods AS pq
+          ON "b"."start" <= "pq"."d"
+          AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
           "b"."person_id" = "f"."person_id"
-          AND (
-            "b"."start" <= "f"."d"
-            AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          AND "pq"."period" = "f"."period"
           AND "b"."benefit" IN ('unemployment_insurance')
       ) AS _k2,
       EXISTS(
         SELECT
           1
         FROM benefit_spells AS b
+        JOIN periods AS pq
+          ON "b"."start" <= "pq"."d"
+          AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
         WHERE
           "b"."person_id" = "f"."person_id"
-          AND (
-            "b"."start" <= "f"."d"
-            AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
-          )
+          AND "pq"."period" = "f"."period"
           AND "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
       ) AS _k3,
       COALESCE(
