@@ -58,3 +58,15 @@ def test_rejected_register_file_names_line_and_column(run: Run, tmp_path: Path) 
     assert CPR_A not in proc.stderr
     records = json.loads(run("status", "-w", str(ws), "--format", "json").stdout)
     assert records == []
+
+
+def test_synth_then_import_and_compute(run: Run, tmp_path: Path) -> None:
+    ws = tmp_path / "national"
+    run("init", str(ws), "--municipality", "0")
+    folder = ws / "imports" / "register"
+    made = run("synth", "--persons", "1500", "--seed", "9", "--out", str(folder), "--format", "csv")
+    assert "Syntetisk register: 1.500 personer," in made.stdout
+    assert (folder / "truth_municipality_effects.csv").exists()
+    run("import", str(folder), "-w", str(ws), env=KEY_ENV)
+    computed = run("compute", "-w", str(ws), "-i", "employment_rate_25_64", env=KEY_ENV)
+    assert "1 indikatorer beregnet" in computed.stdout

@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pejling.cli.common import console, err_console, guard, open_workspace
+from pejling.formatting import fmt_number
 from pejling.register.importer import ProgressCallback
 from pejling.register.pseudonym import PseudonymKey
 from pejling.register.tables import TABLES_BY_NAME
@@ -135,6 +136,7 @@ def synth(
         )  # fmt: skip
     rows = sum(summary.rows.values())
     console.print(
-        f"Syntetisk register: {summary.persons:,} personer, {rows:,} rækker i {len(summary.rows)} "
-        f"tabeller → {out} ({summary.seconds:.1f} s). Kun til test og demo.".replace(",", ".")
+        f"Syntetisk register: {fmt_number(summary.persons, 0)} personer, {fmt_number(rows, 0)} "
+        f"rækker i {len(summary.rows)} tabeller → {out} ({fmt_number(summary.seconds, 1)} s). "
+        "Kun til test og demo."
     )

@@ -252,34 +252,49 @@ def value_expression(name: str, spec: ComputeSpec) -> exp.Expr:
     raise AssertionError(name)
 
 
-def _dimensions() -> list[exp.Expr]:
+_BASES = ("refugee", "reunified_refugee", "reunified_other", "work", "study", "eu", "other")
+
+
+def _literal_list(values: tuple[str, ...]) -> exp.Expr:
+    return exp.Array(expressions=strings(values))
+
+
+def _cell_expression() -> exp.Expr:
+    """One small integer per person encoding the six cube dimensions.
+
+    Why: the dimensions are constant per person, so computing them once per person and grouping
+    the frame rows by one integer is much cheaper than grouping millions of rows by six columns.
+    cell = ((((origin·3 + wcat)·2 + menapt)·2 + a012)·2 + sex)·8 + basis.
+    """
+    return _parse(
+        "((((CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 "
+        "+ CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END) * 2 "
+        "+ CASE WHEN coalesce(p.menapt, false) THEN 1 ELSE 0 END) * 2 "
+        "+ CASE WHEN coalesce(p.origin = 'immigrant' AND :arrival_age <= 12, false) THEN 1 ELSE 0 END) * 2 "
+        "+ CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END) * 8 "
+        "+ coalesce(list_position(:bases, p.residence_basis), 0)",
+        arrival_age=age_at(col("arrival_date", "p"), col("birth_date", "p")),
+        bases=_literal_list(_BASES),
+    )
+
+
+def _decoded_dimensions() -> list[exp.Expr]:
+    """The cube's dimension columns decoded from `cell` (see `_cell_expression`)."""
     return [
-        exp.alias_(col("origin", "p"), "origin"),
         exp.alias_(
             _parse(
-                "CASE WHEN p.origin = 'danish_origin' THEN 'dk' WHEN p.western THEN 'w' ELSE 'nw' END"
+                ":labels[cell // 192 + 1]",
+                labels=_literal_list(("danish_origin", "immigrant", "descendant")),
             ),
-            "wcat",
+            "origin",
         ),
-        exp.alias_(exp.func("coalesce", col("menapt", "p"), exp.false()), "menapt"),
         exp.alias_(
-            exp.func(
-                "coalesce",
-                exp.and_(
-                    exp.EQ(this=col("origin", "p"), expression=exp.Literal.string("immigrant")),
-                    exp.LTE(
-                        this=age_at(col("arrival_date", "p"), col("birth_date", "p")),
-                        expression=num(12),
-                    ),
-                ),
-                exp.false(),
-            ),
-            "a012",
+            _parse(":labels[cell // 64 % 3 + 1]", labels=_literal_list(("dk", "w", "nw"))), "wcat"
         ),
-        exp.alias_(col("sex", "p"), "sex"),
-        exp.alias_(
-            exp.func("coalesce", col("residence_basis", "p"), exp.Literal.string("-")), "basis"
-        ),
+        exp.alias_(_parse("cell // 32 % 2 = 1"), "menapt"),
+        exp.alias_(_parse("cell // 16 % 2 = 1"), "a012"),
+        exp.alias_(_parse(":labels[cell // 8 % 2 + 1]", labels=_literal_list(("m", "f"))), "sex"),
+        exp.alias_(_parse(":labels[cell % 8 + 1]", labels=_literal_list(("-", *_BASES))), "basis"),
     ]
 
 
@@ -343,13 +358,13 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
     inner = (
         sqlglot.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
-            *[col(c, "p") for c in PERSON_COLUMNS],
+            *[col(c, "p") for c in (*PERSON_COLUMNS, "cell")],
             *[exp.alias_(expr, name) for name, expr in ctx.flags.values()],
             *[exp.alias_(expr, name) for name, expr in values.items()],
         )
         .from_(exp.alias_(exp.to_table("frame"), "f"))
         .join(
-            exp.alias_(exp.to_table("persons"), "p"),
+            exp.alias_(exp.to_table("person_cells"), "p"),
             on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "f")),
         )
     )
@@ -360,14 +375,14 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
         col("period", "x"),
         col("t", "x"),
         col("y", "x"),
-        *[_outer(d) for d in _dimensions()],
+        col("cell", "x"),
         exp.alias_(exp.cast(_outer(numerator), exp.DataType.build("DOUBLE")), "num"),
         exp.alias_(exp.cast(_outer(denominator), exp.DataType.build("DOUBLE")), "den"),
     ).from_(exp.alias_(exp.Subquery(this=inner), "x"))
     if costly:
         rows = rows.where(exp.and_(*[_outer(c) for c in costly]))
-    group_cols = ["municipality", "period", "t", "y", *DIMENSIONS]
-    cube = (
+    group_cols = ["municipality", "period", "t", "y", "cell"]
+    grouped = (
         sqlglot.select(
             *[exp.column(c) for c in group_cols],
             exp.alias_(exp.func("sum", exp.column("num")), "num"),
@@ -376,11 +391,27 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
         .from_(exp.alias_(exp.Subquery(this=rows), "rows"))
         .where(exp.Not(this=exp.Is(this=exp.column("num"), expression=exp.null())))
         .group_by(*[exp.column(c) for c in group_cols])
+    )
+    cube = (
+        sqlglot.select(
+            *[exp.column(c) for c in ("municipality", "period", "t", "y")],
+            *_decoded_dimensions(),
+            exp.column("num"),
+            exp.column("den"),
+        )
+        .from_(exp.alias_(exp.Subquery(this=grouped), "cells"))
         .with_(
             "periods",
             as_=sqlglot.select("*").from_(_periods_cte(periods_for(spec, as_of, first_year))),
         )
         .with_("frame", as_=frame_query(spec, as_of))
+        .with_(
+            "person_cells",
+            as_=sqlglot.select(
+                exp.Column(this=exp.Star(), table=exp.to_identifier("p")),
+                exp.alias_(_cell_expression(), "cell"),
+            ).from_(exp.alias_(exp.to_table("persons"), "p")),
+        )
     )
     return cube
 

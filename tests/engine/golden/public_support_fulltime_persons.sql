@@ -42,103 +42,138 @@ WITH periods AS (
     ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
   WHERE
     GREATEST(r.start, pr.ps) <= LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE))
+), person_cells AS (
+  SELECT
+    p.*,
+    (
+      (
+        (
+          (
+            CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 + CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END
+          ) * 2 + CASE WHEN COALESCE(p.menapt, FALSE) THEN 1 ELSE 0 END
+        ) * 2 + CASE
+          WHEN COALESCE(
+            p.origin = 'immigrant'
+            AND (
+              YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
+                WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+                THEN 1
+                ELSE 0
+              END
+            ) <= 12,
+            FALSE
+          )
+          THEN 1
+          ELSE 0
+        END
+      ) * 2 + CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END
+    ) * 8 + COALESCE(
+      LIST_POSITION(
+        [
+          'refugee',
+          'reunified_refugee',
+          'reunified_other',
+          'work',
+          'study',
+          'eu',
+          'other'
+        ],
+        p.residence_basis
+      ),
+      0
+    ) AS cell
+  FROM persons AS p
 )
 SELECT
   municipality,
   period,
   t,
   y,
-  origin,
-  wcat,
-  menapt,
-  a012,
-  sex,
-  basis,
-  SUM(num) AS num,
-  SUM(den) AS den
+  ['danish_origin', 'immigrant', 'descendant'][cell // 192 + 1] AS origin,
+  ['dk', 'w', 'nw'][cell // 64 % 3 + 1] AS wcat,
+  cell // 32 % 2 = 1 AS menapt,
+  cell // 16 % 2 = 1 AS a012,
+  ['m', 'f'][cell // 8 % 2 + 1] AS sex,
+  [
+    '-',
+    'refugee',
+    'reunified_refugee',
+    'reunified_other',
+    'work',
+    'study',
+    'eu',
+    'other'
+  ][cell % 8 + 1] AS basis,
+  num,
+  den
 FROM (
   SELECT
-    "x"."municipality",
-    "x"."period",
-    "x"."t",
-    "x"."y",
-    "x"."origin" AS origin,
-    CASE
-      WHEN "x"."origin" = 'danish_origin'
-      THEN 'dk'
-      WHEN "x"."western"
-      THEN 'w'
-      ELSE 'nw'
-    END AS wcat,
-    COALESCE("x"."menapt", FALSE) AS menapt,
-    COALESCE(
-      "x"."origin" = 'immigrant'
-      AND (
-        YEAR("x"."arrival_date") - YEAR("x"."birth_date") - CASE
-          WHEN MONTH("x"."arrival_date") * 100 + DAY("x"."arrival_date") < MONTH("x"."birth_date") * 100 + DAY("x"."birth_date")
-          THEN 1
-          ELSE 0
-        END
-      ) <= 12,
-      FALSE
-    ) AS a012,
-    "x"."sex" AS sex,
-    COALESCE("x"."residence_basis", '-') AS basis,
-    CAST("x"."_v" AS DOUBLE) AS num,
-    CAST("x"."_b" AS DOUBLE) AS den
+    municipality,
+    period,
+    t,
+    y,
+    cell,
+    SUM(num) AS num,
+    SUM(den) AS den
   FROM (
     SELECT
-      f.*,
-      "p"."birth_date",
-      "p"."origin",
-      "p"."western",
-      "p"."menapt",
-      "p"."sex",
-      "p"."residence_basis",
-      "p"."arrival_date",
-      LEAST(
-        f.we - f.ws + 1,
-        COALESCE(
-          (
-            SELECT
-              SUM(
-                LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
-              )
-            FROM benefit_spells AS b2
-            WHERE
-              b2.person_id = f.person_id
-              AND b2.start <= f.we
-              AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
-          ),
-          0
-        )
-      ) AS _v,
-      (
-        f.we - f.ws + 1
-      ) AS _b
-    FROM frame AS f
-    JOIN persons AS p
-      ON "p"."person_id" = "f"."person_id"
-    WHERE
-      (
-        YEAR("f"."d") - YEAR("p"."birth_date") - CASE
-          WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-          THEN 1
-          ELSE 0
-        END
-      ) BETWEEN 16 AND 66
-  ) AS x
-) AS rows
-WHERE
-  NOT num IS NULL
-GROUP BY
-  municipality,
-  period,
-  t,
-  y,
-  origin,
-  wcat,
-  menapt,
-  a012,
-  sex,
-  basis
+      "x"."municipality",
+      "x"."period",
+      "x"."t",
+      "x"."y",
+      "x"."cell",
+      CAST("x"."_v" AS DOUBLE) AS num,
+      CAST("x"."_b" AS DOUBLE) AS den
+    FROM (
+      SELECT
+        f.*,
+        "p"."birth_date",
+        "p"."origin",
+        "p"."western",
+        "p"."menapt",
+        "p"."sex",
+        "p"."residence_basis",
+        "p"."arrival_date",
+        "p"."cell",
+        LEAST(
+          f.we - f.ws + 1,
+          COALESCE(
+            (
+              SELECT
+                SUM(
+                  LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
+                )
+              FROM benefit_spells AS b2
+              WHERE
+                b2.person_id = f.person_id
+                AND b2.start <= f.we
+                AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
+            ),
+            0
+          )
+        ) AS _v,
+        (
+          f.we - f.ws + 1
+        ) AS _b
+      FROM frame AS f
+      JOIN person_cells AS p
+        ON "p"."person_id" = "f"."person_id"
+      WHERE
+        (
+          YEAR("f"."d") - YEAR("p"."birth_date") - CASE
+            WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+            THEN 1
+            ELSE 0
+          END
+        ) BETWEEN 16 AND 66
+    ) AS x
+  ) AS rows
+  WHERE
+    NOT num IS NULL
+  GROUP BY
+    municipality,
+    period,
+    t,
+    y,
+    cell
+) AS cells

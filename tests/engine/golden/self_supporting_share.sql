@@ -40,106 +40,141 @@ WITH periods AS (
   FROM residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
+), person_cells AS (
+  SELECT
+    p.*,
+    (
+      (
+        (
+          (
+            CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 + CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END
+          ) * 2 + CASE WHEN COALESCE(p.menapt, FALSE) THEN 1 ELSE 0 END
+        ) * 2 + CASE
+          WHEN COALESCE(
+            p.origin = 'immigrant'
+            AND (
+              YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
+                WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+                THEN 1
+                ELSE 0
+              END
+            ) <= 12,
+            FALSE
+          )
+          THEN 1
+          ELSE 0
+        END
+      ) * 2 + CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END
+    ) * 8 + COALESCE(
+      LIST_POSITION(
+        [
+          'refugee',
+          'reunified_refugee',
+          'reunified_other',
+          'work',
+          'study',
+          'eu',
+          'other'
+        ],
+        p.residence_basis
+      ),
+      0
+    ) AS cell
+  FROM persons AS p
 )
 SELECT
   municipality,
   period,
   t,
   y,
-  origin,
-  wcat,
-  menapt,
-  a012,
-  sex,
-  basis,
-  SUM(num) AS num,
-  SUM(den) AS den
+  ['danish_origin', 'immigrant', 'descendant'][cell // 192 + 1] AS origin,
+  ['dk', 'w', 'nw'][cell // 64 % 3 + 1] AS wcat,
+  cell // 32 % 2 = 1 AS menapt,
+  cell // 16 % 2 = 1 AS a012,
+  ['m', 'f'][cell // 8 % 2 + 1] AS sex,
+  [
+    '-',
+    'refugee',
+    'reunified_refugee',
+    'reunified_other',
+    'work',
+    'study',
+    'eu',
+    'other'
+  ][cell % 8 + 1] AS basis,
+  num,
+  den
 FROM (
   SELECT
-    "x"."municipality",
-    "x"."period",
-    "x"."t",
-    "x"."y",
-    "x"."origin" AS origin,
-    CASE
-      WHEN "x"."origin" = 'danish_origin'
-      THEN 'dk'
-      WHEN "x"."western"
-      THEN 'w'
-      ELSE 'nw'
-    END AS wcat,
-    COALESCE("x"."menapt", FALSE) AS menapt,
-    COALESCE(
-      "x"."origin" = 'immigrant'
-      AND (
-        YEAR("x"."arrival_date") - YEAR("x"."birth_date") - CASE
-          WHEN MONTH("x"."arrival_date") * 100 + DAY("x"."arrival_date") < MONTH("x"."birth_date") * 100 + DAY("x"."birth_date")
-          THEN 1
-          ELSE 0
-        END
-      ) <= 12,
-      FALSE
-    ) AS a012,
-    "x"."sex" AS sex,
-    COALESCE("x"."residence_basis", '-') AS basis,
-    CAST(CASE WHEN NOT (
-      "x"."_k1"
-    ) THEN 1 ELSE 0 END AS DOUBLE) AS num,
-    CAST(1 AS DOUBLE) AS den
+    municipality,
+    period,
+    t,
+    y,
+    cell,
+    SUM(num) AS num,
+    SUM(den) AS den
   FROM (
     SELECT
-      f.*,
-      "p"."birth_date",
-      "p"."origin",
-      "p"."western",
-      "p"."menapt",
-      "p"."sex",
-      "p"."residence_basis",
-      "p"."arrival_date",
-      EXISTS(
-        SELECT
-          1
-        FROM benefit_spells AS b
-        JOIN periods AS pq
-          ON "b"."start" <= "pq"."d"
-          AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
-        WHERE
-          "b"."person_id" = "f"."person_id"
-          AND "pq"."period" = "f"."period"
-          AND "b"."benefit" IN (
-            'integration_benefit',
-            'self_support_benefit',
-            'cash_benefit',
-            'education_benefit',
-            'unemployment_insurance',
-            'sickness_benefit',
-            'flexjob',
-            'disability_pension'
-          )
-      ) AS _k1
-    FROM frame AS f
-    JOIN persons AS p
-      ON "p"."person_id" = "f"."person_id"
-    WHERE
-      (
-        YEAR("f"."d") - YEAR("p"."birth_date") - CASE
-          WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-          THEN 1
-          ELSE 0
-        END
-      ) BETWEEN 16 AND 64
-  ) AS x
-) AS rows
-WHERE
-  NOT num IS NULL
-GROUP BY
-  municipality,
-  period,
-  t,
-  y,
-  origin,
-  wcat,
-  menapt,
-  a012,
-  sex,
-  basis
+      "x"."municipality",
+      "x"."period",
+      "x"."t",
+      "x"."y",
+      "x"."cell",
+      CAST(CASE WHEN NOT (
+        "x"."_k1"
+      ) THEN 1 ELSE 0 END AS DOUBLE) AS num,
+      CAST(1 AS DOUBLE) AS den
+    FROM (
+      SELECT
+        f.*,
+        "p"."birth_date",
+        "p"."origin",
+        "p"."western",
+        "p"."menapt",
+        "p"."sex",
+        "p"."residence_basis",
+        "p"."arrival_date",
+        "p"."cell",
+        EXISTS(
+          SELECT
+            1
+          FROM benefit_spells AS b
+          JOIN periods AS pq
+            ON "b"."start" <= "pq"."d"
+            AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
+          WHERE
+            "b"."person_id" = "f"."person_id"
+            AND "pq"."period" = "f"."period"
+            AND "b"."benefit" IN (
+              'integration_benefit',
+              'self_support_benefit',
+              'cash_benefit',
+              'education_benefit',
+              'unemployment_insurance',
+              'sickness_benefit',
+              'flexjob',
+              'disability_pension'
+            )
+        ) AS _k1
+      FROM frame AS f
+      JOIN person_cells AS p
+        ON "p"."person_id" = "f"."person_id"
+      WHERE
+        (
+          YEAR("f"."d") - YEAR("p"."birth_date") - CASE
+            WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+            THEN 1
+            ELSE 0
+          END
+        ) BETWEEN 16 AND 64
+    ) AS x
+  ) AS rows
+  WHERE
+    NOT num IS NULL
+  GROUP BY
+    municipality,
+    period,
+    t,
+    y,
+    cell
+) AS cells
