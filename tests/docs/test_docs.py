@@ -63,3 +63,23 @@ def test_every_lint_rule_is_documented() -> None:
     doc = (ROOT / "docs" / "policy-format.md").read_text(encoding="utf-8")
     missing = [rule for rule in RULES if f"`{rule}`" not in doc]
     assert not missing, f"lint rules not in docs/policy-format.md: {missing}"
+
+
+def test_every_register_table_and_computable_indicator_is_documented() -> None:
+    from pejling.register.tables import TABLES
+    from pejling.spec.compute import PREDICATES, VALUES
+
+    model = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
+    for table in TABLES:
+        assert f"### `{table.name}`" in model, table.name
+        for column in table.columns:
+            assert f"| {column.name}" in model, f"{table.name}.{column.name}"
+    indicators = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
+    catalog = load_catalog()
+    for ind_id in catalog.ids():
+        if catalog.indicators[ind_id].compute:
+            assert f"### `{ind_id}`" in indicators, ind_id
+        else:
+            assert f"- `{ind_id}`" in indicators, ind_id
+    for word in (*PREDICATES, *VALUES):
+        assert f"`{word}" in indicators, word
