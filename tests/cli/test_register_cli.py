@@ -53,8 +53,8 @@ def test_rejected_register_file_names_line_and_column(run: Run, tmp_path: Path) 
     )
     proc = run("import", str(folder), "-w", str(ws), env=KEY_ENV, check=False)
     assert proc.returncode == 1
-    assert "residence_spells.csv:3, column start: overlaps the spell in line 2" in proc.stderr
-    assert "nothing was written" in proc.stderr
+    assert "residence_spells.csv:3, kolonne start: overlapper perioden i linje 2" in proc.stderr
+    assert "intet er skrevet" in proc.stderr
     assert CPR_A not in proc.stderr
     records = json.loads(run("status", "-w", str(ws), "--format", "json").stdout)
     assert records == []

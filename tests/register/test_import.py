@@ -258,3 +258,18 @@ def test_mask_and_looks_like_cpr() -> None:
     assert not looks_like_cpr("4823567")
     assert not looks_like_cpr("9999991234")
     assert "0101901234" not in mask("value 0101901234")
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_every_bad_case_reads_in_danish(store: Store, tmp_path: Path, case: str) -> None:
+    from pejling.register.messages_da import render_da
+
+    files, _where, _message = BAD_CASES[case]
+    folder = write(tmp_path / case, {"employment_spells.csv": EMPLOYMENT, **files})
+    if "persons.csv" in files and "residence_spells.csv" not in files:
+        write(folder, {"residence_spells.csv": RESIDENCE})
+    text = render_da(rejected(store, folder))
+    assert "afvist" in text
+    assert "intet er skrevet" in text
+    for english in ("expected", "column ", " is not ", "rejected", "missing ", "unknown "):
+        assert english not in text, text

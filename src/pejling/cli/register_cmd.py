@@ -64,12 +64,20 @@ def is_register_path(path: Path) -> bool:
 
 def import_register_files(ws: Workspace, paths: list[Path]) -> None:
     """`pejling import` for register files: one atomic batch."""
+    from pejling.errors import ImportRejected, UserError
     from pejling.register.importer import import_register
+    from pejling.register.messages_da import render_da
 
-    key = PseudonymKey.from_env(ws.settings.pseudonymisation.key_env)
-    with Store.open(ws.db_path) as store, lazy_progress("Indlæser registerdata") as progress:
-        result = import_register(store, paths, key, progress=progress)
-    console.print(result.summary(ws.settings.workspace.language))
+    lang = ws.settings.workspace.language
+    key = PseudonymKey.from_env(ws.settings.pseudonymisation.key_env, lang=lang)
+    try:
+        with Store.open(ws.db_path) as store, lazy_progress("Indlæser registerdata") as progress:
+            result = import_register(store, paths, key, progress=progress)
+    except ImportRejected as exc:
+        if lang == "da":
+            raise UserError(render_da(exc)) from None
+        raise
+    console.print(result.summary(lang))
 
 
 @guard

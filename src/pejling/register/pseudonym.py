@@ -38,9 +38,17 @@ class PseudonymKey:
     secret: bytes
 
     @classmethod
-    def from_env(cls, env_var: str) -> PseudonymKey:
+    def from_env(cls, env_var: str, lang: str = "en") -> PseudonymKey:
         """Read the key from the environment variable named in the settings."""
         value = os.environ.get(env_var, "")
+        if len(value) < MIN_KEY_LENGTH and lang == "da":
+            problem = "er ikke sat" if not value else f"er kortere end {MIN_KEY_LENGTH} tegn"
+            raise KeyMissing(
+                f"nøglen til pseudonymisering af CPR-numre {problem}: sæt miljøvariablen "
+                f"{env_var} til en hemmelighed på mindst {MIN_KEY_LENGTH} tegn (den samme hver "
+                "gang, ellers får samme person et nyt id). Variablens navn står i pejling.toml "
+                "under [pseudonymisation] key_env."
+            )
         if len(value) < MIN_KEY_LENGTH:
             problem = "is not set" if not value else f"is shorter than {MIN_KEY_LENGTH} characters"
             raise KeyMissing(
