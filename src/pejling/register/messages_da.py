@@ -9,6 +9,7 @@ checks use, so an untranslated message simply stays English rather than turning 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pejling.errors import InputRejected, Problem
 
@@ -86,7 +87,7 @@ _LOCATION = [
 ]
 
 
-def _apply(text: str, rules: list[tuple[str, object]], whole: bool = True) -> str:
+def _apply(text: str, rules: Sequence[tuple[str, object]], whole: bool = True) -> str:
     for pattern, replacement in rules:
         new, count = re.subn(pattern, replacement, text)  # type: ignore[call-overload]
         if count:
