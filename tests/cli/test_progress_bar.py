@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.progress import Progress
 
 from pejling.cli import register_cmd
 
@@ -17,13 +18,13 @@ def test_quick_job_shows_no_bar(capsys: pytest.CaptureFixture[str]) -> None:
 def test_slow_job_shows_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(register_cmd, "PROGRESS_DELAY", -1.0)
     started: list[bool] = []
-    original = register_cmd.Progress.start
+    original = Progress.start
 
-    def spy(self: register_cmd.Progress) -> None:
+    def spy(self: Progress) -> None:
         started.append(True)
         original(self)
 
-    monkeypatch.setattr(register_cmd.Progress, "start", spy)
+    monkeypatch.setattr(Progress, "start", spy)
     with register_cmd.lazy_progress("Indlæser") as update:
         update("Læser persons.csv", 0, 3)
         update("Kontrollerer persons.csv", 1, 3)
