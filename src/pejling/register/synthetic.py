@@ -233,6 +233,14 @@ def generate(
     has_job = (job_start != NONE) & (job_start < end) & (job_start < job_end)
     hours = np.where(rng.random(n) < np.where(refugee_like, 0.35, 0.2), rng.integers(12, 31, n), 37)
 
+    # Danish origin and descendants: one spell of unemployment (insurance benefit) in mid-career
+    gap = (kind != 1) & has_job & (rng.random(n) < 0.8)
+    g0 = job_start + (rng.random(n) * np.maximum(job_end - job_start, 1)).astype(np.int64)
+    g1 = g0 + 30 + _years(rng.exponential(1.0, n))
+    gap &= (g0 > job_start + 60) & (g1 < job_end - 60) & (g0 < end)
+    resume_end = job_end.copy()
+    job_end = np.where(gap, g0 - 1, job_end)
+
     # --- programme, benefits, offers, job readiness ---------------------------------------
     tick("Integrationsprogram", 0.45)
     in_prog = (basis >= 0) & (basis <= 2) & (age_arrival >= 18) & (arrival_year >= 2012)
@@ -379,22 +387,30 @@ def generate(
     nonworker = (kind != 1) & ~works & (birth + _years(25) < end)
     nw_type = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])  # cash, disability, sickness
     nw_start = birth + _years(rng.uniform(25, 40, n))
-    unemployed_spell = has_job & (rng.random(n) < 0.25) & (job_end < end)
+    unemployed_spell = has_job & ~gap & (rng.random(n) < 0.25) & (job_end < end)
     ben_cpr = np.r_[
-        cpr[a], cpr[b], cpr[after], cpr[nonworker & (nw_start < end)], cpr[unemployed_spell]
+        cpr[a],
+        cpr[b],
+        cpr[after],
+        cpr[nonworker & (nw_start < end)],
+        cpr[unemployed_spell],
+        cpr[gap],
     ]
     ben_type = np.r_[
         np.zeros(a.sum(), np.int64), np.ones(b.sum(), np.int64), np.full(after.sum(), 2),
         np.array([2, 7, 5])[nw_type[nonworker & (nw_start < end)]], np.full(unemployed_spell.sum(), 4),
+        np.full(gap.sum(), 4),
     ]  # fmt: skip
     ben_start = np.r_[p_start[a], np.maximum(p_start[b], split), p_end[after] + 1,
-                      nw_start[nonworker & (nw_start < end)], job_end[unemployed_spell] + 1]  # fmt: skip
+                      nw_start[nonworker & (nw_start < end)], job_end[unemployed_spell] + 1,
+                      g0[gap]]  # fmt: skip
     ben_end = np.r_[
         np.where(first_part_end[a] >= end, NONE, first_part_end[a]),
         np.where(b_stop[b] >= end, NONE, b_stop[b]),
         np.full(after.sum(), NONE),
         np.full((nonworker & (nw_start < end)).sum(), NONE),
         np.where(job_end[unemployed_spell] + 200 >= end, NONE, job_end[unemployed_spell] + 200),
+        np.where(g1[gap] >= end, NONE, g1[gap]),
     ]
     keep = ben_start < end
     write(
@@ -405,10 +421,16 @@ def generate(
         "WHERE NOT (t = 0 AND s >= " + str(split) + ")",
     )  # fmt: skip
     tick("Skriver filer", 0.85)
-    rehired = has_job & (job_end < end - 30) & (rng.random(n) < np.where(kind == 0, 0.5, 0.65))
+    rehired = has_job & ~gap & (job_end < end - 30)
+    rehired &= rng.random(n) < np.where(kind == 0, 0.5, 0.65)
     start2 = job_end + 1 + _years(rng.exponential(1.2, n))
     rehired &= (start2 < end) & (start2 < birth + _years(65))
     end2 = np.minimum(start2 + _years(rng.exponential(9.0, n)), birth + _years(66))
+    # after a mid-career gap the career resumes until it would have ended
+    resumes = gap & (g1 + 1 < end)
+    rehired |= resumes
+    start2 = np.where(resumes, g1 + 1, start2)
+    end2 = np.where(resumes, resume_end, end2)
     sel = np.flatnonzero(has_job)
     sel2 = np.flatnonzero(rehired)
     j_end = np.r_[
