@@ -70,3 +70,10 @@ def test_synth_then_import_and_compute(run: Run, tmp_path: Path) -> None:
     run("import", str(folder), "-w", str(ws), env=KEY_ENV)
     computed = run("compute", "-w", str(ws), "-i", "employment_rate_25_64", env=KEY_ENV)
     assert "1 indikatorer beregnet" in computed.stdout
+
+
+def test_compute_unknown_indicator_suggests(run: Run, tmp_path: Path) -> None:
+    ws = workspace(run, tmp_path)
+    proc = run("compute", "-w", str(ws), "-i", "employment_rate_25_46", check=False)
+    assert proc.returncode == 1
+    assert "employment_rate_25_64" in proc.stderr

@@ -22,6 +22,7 @@ from pejling.spec.compute import Measure
 from pejling.spec.indicator import IndicatorSpec
 from pejling.store.database import Store
 from pejling.store.observation_import import log_import, next_import_id
+from pejling.suggest import did_you_mean
 from pejling.workspace import Workspace
 
 SOURCE = "pejling compute"
@@ -94,6 +95,14 @@ def compute_all(
     progress: ProgressCallback | None = None,
 ) -> ComputeResult:
     """Compute every computable indicator (or `only` these) and replace their observations."""
+    known = {s.id for s in computable(catalog)}
+    for wanted in only or ():
+        if wanted not in known:
+            hint = did_you_mean(wanted, sorted(known))
+            raise UserError(
+                f"'{wanted}' is not a computable indicator; expected one of "
+                f"{', '.join(sorted(known))}" + (f". {hint}" if hint else "")
+            )
     as_of = as_of or data_date(store)
     specs = [s for s in computable(catalog) if not only or s.id in only]
     con = store.con
