@@ -1,0 +1,337 @@
+"""Charts as Vega-Lite specifications, rendered to SVG offline with vl-convert.
+
+Why Vega-Lite: the spec is data (golden-testable, reusable in the web application), and
+vl-convert renders it without a browser or network. Colours are Okabe-Ito (colour-blind
+safe), every line also differs by dash pattern, and numbers on axes use the Danish (or English)
+number format through vl-convert's d3 format locale.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import vl_convert as vlc
+
+from pejling.evaluation.status import GoalStatusCode
+from pejling.formatting import fmt_value
+from pejling.reference.municipalities import name_of
+from pejling.report.model import GoalSection, MapView
+from pejling.report.texts import labels
+
+Spec = dict[str, Any]
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+FONT = "DejaVu Sans"
+FOCAL = "#0072B2"
+REFERENCE = "#E69F00"
+NATIONAL = "#666666"
+TARGET = "#D55E00"
+TRAJECTORY = "#009E73"
+PROJECTION = "#CC79A7"
+LOCALES = {"da": "da-DK", "en": "en-US"}
+
+
+def _config() -> Spec:
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 11, "titleFontSize": 11, "gridColor": "#e6e6e6"},
+        "legend": {"labelFontSize": 11, "orient": "bottom", "columns": 3, "symbolStrokeWidth": 2},
+        "title": {"fontSize": 13, "anchor": "start"},
+    }
+
+
+def _axis_format(unit: str) -> str:
+    return ",.0f" if unit in {"count", "dkk", "days"} else ",.1f"
+
+
+def unit_title(unit: str, lang: str) -> str:
+    """The y-axis title for a unit."""
+    return labels(lang).get(f"unit_{unit}", unit)
+
+
+def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> Spec | None:
+    """Line chart of a goal's indicator: the municipality (and reference group or nation),
+    uncertainty band, baseline, target at the deadline, required path and projection."""
+    t = labels(lang)
+    lines = [s for s in section.series if s.visible()]
+    if not lines:
+        return None
+    names: dict[str, str] = {}
+    rows: list[Spec] = []
+    for s in lines:
+        name = municipality_name if s.role == "focal" else s.label
+        if s.role == "focal" and section.is_gap:
+            name = f"{municipality_name}: {s.label}"
+        if s.role == "reference":
+            name = f"{municipality_name}: {s.label} ({t['group_reference']})"
+        names[s.role] = name
+        for p in s.visible():
+            row: Spec = {"t": p.period.t, "period": p.period.label, "value": p.value, "serie": name}
+            if p.interval and s.role == "focal":
+                row["lo"], row["hi"] = p.interval
+            rows.append(row)
+    colours = {"focal": FOCAL, "reference": REFERENCE, "national": NATIONAL}
+    dashes = {"focal": [1, 0], "reference": [6, 3], "national": [2, 2]}
+    domain = [names[r] for r in ("focal", "reference", "national") if r in names]
+    rng = [colours[r] for r in ("focal", "reference", "national") if r in names]
+    dash = [dashes[r] for r in ("focal", "reference", "national") if r in names]
+
+    st = section.status
+    guides: list[Spec] = []
+    if not section.is_gap and st.target_value is not None and st.deadline is not None:
+        t_dead = st.deadline.t
+        if st.baseline is not None:
+            guides += [
+                {
+                    "t": st.baseline.period.t,
+                    "value": st.baseline.value,
+                    "serie": t["legend_trajectory"],
+                },
+                {"t": t_dead, "value": st.target_value, "serie": t["legend_trajectory"]},
+            ]
+        if st.latest is not None and st.projection is not None:
+            guides += [
+                {
+                    "t": st.latest.period.t,
+                    "value": st.latest.value,
+                    "serie": t["legend_projection"],
+                },
+                {"t": t_dead, "value": st.projection, "serie": t["legend_projection"]},
+            ]
+    for g in guides:
+        if g["serie"] not in domain:
+            domain.append(g["serie"])
+            rng.append(TRAJECTORY if g["serie"] == t["legend_trajectory"] else PROJECTION)
+            dash.append([6, 4] if g["serie"] == t["legend_trajectory"] else [2, 3])
+    marks: list[Spec] = []
+    if not section.is_gap and st.target_value is not None and st.deadline is not None:
+        marks.append({"t": st.deadline.t, "value": st.target_value, "serie": t["legend_target"]})
+        domain.append(t["legend_target"])
+        rng.append(TARGET)
+        dash.append([1, 0])
+    if st.baseline is not None and not section.is_gap:
+        marks.append(
+            {"t": st.baseline.period.t, "value": st.baseline.value, "serie": t["legend_baseline"]}
+        )
+        domain.append(t["legend_baseline"])
+        rng.append("#000000")
+        dash.append([1, 0])
+
+    fmt = _axis_format(section.unit)
+    all_t = [r["t"] for r in rows + guides + marks]
+    x: Spec = {
+        "field": "t",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [min(all_t) - 0.3, max(all_t) + 0.3], "nice": False, "zero": False},
+        "axis": {"format": "d", "tickMinStep": 1},
+    }
+    y: Spec = {
+        "field": "value",
+        "type": "quantitative",
+        "title": unit_title(section.unit, lang),
+        "axis": {"format": fmt},
+        "scale": {"zero": section.unit in {"percent", "count"}},
+    }
+    colour: Spec = {
+        "field": "serie",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": domain, "range": rng},
+        "legend": {"symbolType": "stroke", "symbolSize": 300},
+    }
+    layers: list[Spec] = []
+    band = [r for r in rows if "lo" in r]
+    if band:
+        layers.append(
+            {
+                "data": {"values": band},
+                "mark": {"type": "area", "opacity": 0.18, "color": FOCAL},
+                "encoding": {"x": x, "y": {**y, "field": "lo"}, "y2": {"field": "hi"}},
+            }
+        )
+    layers.append(
+        {
+            "data": {"values": rows},
+            "mark": {"type": "line", "point": True, "strokeWidth": 2},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": colour,
+                "strokeDash": {
+                    "field": "serie",
+                    "type": "nominal",
+                    "scale": {"domain": domain, "range": dash},
+                    "title": None,
+                },
+            },
+        }
+    )
+    if guides:
+        layers.append(
+            {
+                "data": {"values": guides},
+                "mark": {"type": "line", "strokeWidth": 1.5},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": colour,
+                    "detail": {"field": "serie"},
+                    "strokeDash": {
+                        "field": "serie",
+                        "type": "nominal",
+                        "scale": {"domain": domain, "range": dash},
+                    },
+                },
+            }
+        )
+    if marks:
+        layers.append(
+            {
+                "data": {"values": marks},
+                "mark": {"type": "point", "filled": True, "size": 110, "shape": "diamond"},
+                "encoding": {"x": x, "y": y, "color": colour},
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "description": chart_alt(section, municipality_name, lang),
+        "width": 520,
+        "height": 230,
+        "layer": layers,
+        "config": _config(),
+    }
+
+
+def chart_alt(section: GoalSection, municipality_name: str, lang: str) -> str:
+    """Text alternative for the goal chart (the figures are also in the table below it)."""
+    t = labels(lang)
+    focal = next((s for s in section.series if s.role == "focal"), None)
+    pts = focal.visible() if focal else []
+    label = focal.label if focal else (section.spec.title if section.spec else "")
+    if not pts:
+        return label
+    text = t["chart_alt"].format(
+        label=label,
+        municipality=municipality_name,
+        first=pts[0].period.label,
+        last=pts[-1].period.label,
+    )
+    text += t["chart_alt_latest"].format(
+        latest=fmt_value(pts[-1].value, section.unit, lang), period=pts[-1].period.label
+    )
+    st = section.status
+    if st.target_value is not None and st.deadline is not None and not section.is_gap:
+        text += t["chart_alt_target"].format(
+            target=fmt_value(st.target_value, st.unit, lang), deadline=st.deadline.label
+        )
+    return text
+
+
+@cache
+def _geo_features() -> tuple[Spec, ...]:
+    path = resources.files("pejling.data").joinpath("geo/kommuner.geojson")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(data["features"])
+
+
+def map_spec(section: GoalSection, municipality: int, lang: str) -> Spec | None:
+    """Choropleth of the 98 municipalities with this one outlined."""
+    m = section.map
+    if m is None or section.spec is None:
+        return None
+    feats = []
+    for f in _geo_features():
+        g = copy.copy(f)
+        props = dict(f["properties"])
+        props["value"] = m.values.get(props["code"])
+        g["properties"] = props
+        feats.append(g)
+    fmt = _axis_format(section.unit)
+    reverse = section.spec.direction is not None and section.spec.direction.sign < 0
+    return {
+        "$schema": SCHEMA,
+        "description": map_alt(section, municipality, lang),
+        "width": 360,
+        "height": 300,
+        "projection": {"type": "transverseMercator", "rotate": [-10.5, 0, 0]},
+        "layer": [
+            {
+                "data": {"values": feats},
+                "transform": [{"filter": "datum.properties.value == null"}],
+                "mark": {
+                    "type": "geoshape",
+                    "fill": "#d9d9d9",
+                    "stroke": "white",
+                    "strokeWidth": 0.4,
+                },
+            },
+            {
+                "data": {"values": feats},
+                "transform": [{"filter": "datum.properties.value != null"}],
+                "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.4},
+                "encoding": {
+                    "color": {
+                        "field": "properties.value",
+                        "type": "quantitative",
+                        "title": unit_title(section.unit, lang),
+                        "scale": {"scheme": "viridis", "reverse": reverse},
+                        "legend": {"format": fmt, "orient": "right", "direction": "vertical"},
+                    }
+                },
+            },
+            {
+                "data": {"values": feats},
+                "transform": [{"filter": f"datum.properties.code == {municipality}"}],
+                "mark": {"type": "geoshape", "fill": None, "stroke": "#000000", "strokeWidth": 2},
+            },
+        ],
+        "config": _config(),
+    }
+
+
+def map_alt(section: GoalSection, municipality: int, lang: str) -> str:
+    """Text alternative for the map."""
+    t = labels(lang)
+    m = section.map
+    assert m is not None
+    name = name_of(municipality) if municipality else t["national"]
+    mine = m.values.get(municipality)
+    if m.rank is not None and mine is not None:
+        place = t["map_alt_place"].format(
+            municipality=name,
+            rank=m.rank,
+            n=m.n,
+            value=fmt_value(mine, section.unit, lang),
+            national=fmt_value(m.national, section.unit, lang),
+        )
+    else:
+        place = t["map_alt_noplace"].format(municipality=name)
+    label = section.series[0].label if section.series else ""
+    return t["map_alt"].format(label=label, n=len(m.values), period=m.period.label, placement=place)
+
+
+def render_svg(spec: Spec, lang: str) -> str:
+    """Render a Vega-Lite spec to SVG text (offline)."""
+    return str(vlc.vegalite_to_svg(spec, format_locale=LOCALES.get(lang, "da-DK")))
+
+
+def data_uri(svg: str) -> str:
+    """An SVG as a data URI, so an HTML file stays self-contained."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def status_colour_of(code: GoalStatusCode) -> str:
+    """Re-exported for templates."""
+    from pejling.report.texts import STATUS_COLOUR
+
+    return STATUS_COLOUR[code]
+
+
+__all__ = ["MapView", "chart_alt", "goal_chart_spec", "map_alt", "map_spec", "render_svg"]

@@ -1,0 +1,66 @@
+"""Observations for reports, loaded once per series for all municipalities.
+
+Why not `StoreSeries`: a report also needs the national value and the other 97 municipalities
+(for the map), and a national run writes 98 reports from the same series. One query per
+(indicator, group) for all municipalities, cached, serves evaluation, charts and maps alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pejling.evaluation.points import Point
+from pejling.periods import Period
+from pejling.store.database import Store
+
+SERIES_SQL = """
+SELECT municipality, period, t, value, numerator, denominator, source, vintage
+FROM all_observations
+WHERE indicator = ? AND grp = ?
+QUALIFY row_number() OVER (
+    PARTITION BY municipality, period ORDER BY vintage DESC, import_id DESC) = 1
+ORDER BY municipality, t
+"""
+
+
+@dataclass
+class ObservationCache:
+    """Current observations per (indicator, group) → municipality → points, oldest first.
+
+    `until_t` cuts every series at the end of the report year, so a report for 2022 shows and
+    judges what was known for 2022 even when later data are loaded.
+    """
+
+    store: Store
+    until_t: float | None = None
+    _cache: dict[tuple[str, str], dict[int, list[Point]]] = field(default_factory=dict)
+
+    def all_municipalities(self, indicator_id: str, grp: str) -> dict[int, list[Point]]:
+        """Every municipality's series (code 0 is the national figure)."""
+        key = (indicator_id, grp)
+        if key not in self._cache:
+            out: dict[int, list[Point]] = defaultdict(list)
+            rows = self.store.con.execute(SERIES_SQL, [indicator_id, grp]).fetchall()
+            for mun, period, t, value, num, den, source, vintage in rows:
+                if value is None or (self.until_t is not None and t > self.until_t):
+                    continue
+                out[int(mun)].append(
+                    Point(Period.parse(period), value, num, den, source=source, vintage=vintage)
+                )
+            self._cache[key] = dict(out)
+        return self._cache[key]
+
+    def series(self, indicator_id: str, municipality_code: int, grp: str) -> list[Point]:
+        """One series (the `SeriesSource` protocol used by evaluation)."""
+        return list(self.all_municipalities(indicator_id, grp).get(municipality_code, []))
+
+    def latest_year(self, indicator_ids: list[str]) -> int | None:
+        """The newest year with an observation of any of these indicators."""
+        if not indicator_ids:
+            return None
+        marks = ",".join("?" for _ in indicator_ids)
+        row = self.store.con.execute(
+            f"SELECT max(t) FROM all_observations WHERE indicator IN ({marks})", indicator_ids
+        ).fetchone()
+        return None if row is None or row[0] is None else int(row[0])

@@ -1,0 +1,202 @@
+"""Turn a report model into HTML (self-contained), PDF (WeasyPrint, A4) and charts.
+
+One HTML document serves the screen, the PDF and the public site: the PDF is the same HTML
+with the print stylesheet (A4, page numbers, a table of contents with page references), so the
+two can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from pejling import __version__
+from pejling.evaluation.status import GoalStatusCode
+from pejling.formatting import fmt_date, fmt_number, fmt_value
+from pejling.periods import Period
+from pejling.report.charts import (
+    chart_alt,
+    data_uri,
+    goal_chart_spec,
+    map_alt,
+    map_spec,
+    render_svg,
+)
+from pejling.report.model import GoalSection, Report, ShownPoint
+from pejling.report.texts import STATUS_COLOUR, labels, status_label
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class RenderedCharts:
+    """A goal's chart and map as data URIs with their text alternatives."""
+
+    chart: str | None
+    chart_alt: str
+    map: str | None
+    map_alt: str
+    chart_spec: dict[str, Any] | None
+    map_spec: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Links shown when a report page is part of the public site."""
+
+    index: str
+    pdf: str
+    xlsx: str
+
+
+@dataclass(frozen=True)
+class FigureColumn:
+    """A series in a goal's figure table."""
+
+    name: str
+    interval: bool
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One period of a goal's figure table: one cell per series (None: no figure)."""
+
+    period: Period
+    cells: list[ShownPoint | None]
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """The figures behind a goal's chart, periods down and series across."""
+
+    columns: list[FigureColumn]
+    rows: list[FigureRow]
+
+
+def figure_table(g: GoalSection, municipality_name: str) -> FigureTable:
+    """Pivot a goal's series into one table (what the chart shows, as numbers)."""
+    series = [s for s in g.series if s.points]
+    columns = [
+        FigureColumn(
+            municipality_name if s.role == "focal" and not g.is_gap else s.label,
+            any(p.interval for p in s.points),
+        )
+        for s in series
+    ]
+    periods: dict[str, Period] = {}
+    for s in series:
+        for p in s.points:
+            periods.setdefault(p.period.label, p.period)
+    rows = []
+    for label, per in sorted(periods.items(), key=lambda kv: kv[1].t):
+        by = [{p.period.label: p for p in s.points}.get(label) for s in series]
+        rows.append(FigureRow(per, by))
+    return FigureTable(columns, rows)
+
+
+def render_charts(report: Report) -> dict[str, RenderedCharts]:
+    """Render every goal's chart and map to SVG (the slow part: ~30 ms a chart, ~90 ms a map)."""
+    out: dict[str, RenderedCharts] = {}
+    mun = report.policy.municipality
+    for g in report.goals():
+        cspec = goal_chart_spec(g, report.municipality_name, report.lang)
+        mspec = map_spec(g, mun, report.lang) if g.map else None
+        out[g.anchor] = RenderedCharts(
+            chart=data_uri(render_svg(cspec, report.lang)) if cspec else None,
+            chart_alt=chart_alt(g, report.municipality_name, report.lang) if cspec else "",
+            map=data_uri(render_svg(mspec, report.lang)) if mspec else None,
+            map_alt=map_alt(g, mun, report.lang) if mspec else "",
+            chart_spec=cspec,
+            map_spec=mspec,
+        )
+    return out
+
+
+def environment(lang: str) -> Environment:
+    """The Jinja environment with the report's formatting helpers for one language."""
+    env = Environment(
+        loader=PackageLoader("pejling.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+
+    def value(v: float | None, unit: str) -> str:
+        return fmt_value(v, unit, lang)
+
+    def count(v: float | None) -> str:
+        return fmt_number(v, 0, lang) if v is not None else "–"
+
+    def period(p: Period) -> str:
+        return p.label_da() if lang == "da" else p.label
+
+    def vintage(v: str) -> str:
+        return fmt_date(date.fromisoformat(v), lang) if ISO_DATE.match(v) else v
+
+    def data_date(r: Report) -> str:
+        dates = [d for d in r.data_dates if ISO_DATE.match(d)]
+        if dates:
+            return vintage(max(dates))
+        return max(r.data_dates) if r.data_dates else "–"
+
+    def national_latest(g: GoalSection) -> ShownPoint | None:
+        nat = next((s for s in g.series if s.role == "national"), None)
+        if nat is None:
+            return None
+        pts = nat.visible()
+        if g.status.latest is not None:
+            pts = [p for p in pts if p.period.t <= g.status.latest.period.t] or pts
+        return pts[-1] if pts else None
+
+    def goal_href(g: GoalSection) -> str:
+        return f"#{g.anchor}"
+
+    env.globals.update(
+        value=value,
+        count=count,
+        period=period,
+        vintage=vintage,
+        data_date=data_date,
+        national_latest=national_latest,
+        zip=zip,
+        goal_href=goal_href,
+        colour=lambda code: STATUS_COLOUR[GoalStatusCode(code)],
+        status_label=lambda code: status_label(code, lang),
+        date=lambda d: fmt_date(d, lang),
+        version=__version__,
+    )
+    return env
+
+
+def stylesheet(lang: str) -> str:
+    """The report CSS with the page label of the PDF footer in the report's language."""
+    css = resources.files("pejling.report").joinpath("templates/report.css").read_text("utf-8")
+    return css.replace("PAGE_LABEL", labels(lang)["page"])
+
+
+def render_html(
+    report: Report, charts: dict[str, RenderedCharts], links: SiteLinks | None = None
+) -> str:
+    """The whole report as one self-contained HTML document."""
+    env = environment(report.lang)
+    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name)
+    return env.get_template("report.html.j2").render(
+        r=report, charts=charts, links=links, css=stylesheet(report.lang)
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """The report as an A4 PDF (page numbers and table of contents come from the print CSS)."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return bytes(HTML(string=html).write_pdf())
