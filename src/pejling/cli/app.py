@@ -269,11 +269,13 @@ def indicators(workspace: WorkspaceOpt = None) -> None:
 
 
 def _register_more() -> None:
-    from pejling.cli import demo_cmd, progress_cmd, register_cmd
+    from pejling.cli import demo_cmd, progress_cmd, register_cmd, report_cmd
 
     app.command("progress")(progress_cmd.progress)
     app.command("compute")(register_cmd.compute)
     app.command("synth")(register_cmd.synth)
+    app.command("report")(report_cmd.report)
+    app.command("publish")(report_cmd.publish)
     app.command("demo")(demo_cmd.demo)
 
 

@@ -283,7 +283,7 @@ def build_report(
         sections[theme.id].append(
             GoalSection(
                 theme=theme,
-                anchor=f"mål-{theme.id}-{gid}",
+                anchor=f"maal-{theme.id}-{gid}",
                 is_key_figure=kf is not None,
                 status=status,
                 reason=reason,

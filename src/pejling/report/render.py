@@ -47,9 +47,21 @@ class RenderedCharts:
 
 @dataclass(frozen=True)
 class SiteLinks:
-    """Links shown when a report page is part of the public site."""
+    """Links shown when a report page is part of the public site (relative to the page)."""
 
     index: str
+    pdf: str
+    xlsx: str
+    policy: str = ""
+    goal_pages: bool = False
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One policy on the site's front page."""
+
+    report: Report
+    href: str
     pdf: str
     xlsx: str
 
@@ -186,9 +198,41 @@ def render_html(
     """The whole report as one self-contained HTML document."""
     env = environment(report.lang)
     env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name)
+    if links is not None and links.goal_pages:
+        env.globals["goal_href"] = lambda g: goal_page_name(g)
     return env.get_template("report.html.j2").render(
-        r=report, charts=charts, links=links, css=stylesheet(report.lang)
+        r=report, charts=charts, links=links, **_page(report.lang, report.generated)
     )
+
+
+def goal_page_name(g: GoalSection) -> str:
+    """File name of a goal's page on the public site."""
+    return f"{g.anchor}.html"
+
+
+def render_goal_page(
+    report: Report, goal: GoalSection, charts: dict[str, RenderedCharts], links: SiteLinks
+) -> str:
+    """One goal on a page of its own (public site)."""
+    env = environment(report.lang)
+    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name)
+    return env.get_template("goal_page.html.j2").render(
+        r=report, g=goal, charts=charts, links=links, **_page(report.lang, report.generated)
+    )
+
+
+def render_index(entries: list[IndexEntry], lang: str, generated: date) -> str:
+    """The public site's front page: every policy with its status counts and downloads."""
+    from pejling.report.texts import STATUS_ORDER
+
+    env = environment(lang)
+    return env.get_template("index.html.j2").render(
+        entries=entries, codes=STATUS_ORDER, links=None, **_page(lang, generated)
+    )
+
+
+def _page(lang: str, generated: date) -> dict[str, Any]:
+    return {"lang": lang, "t": labels(lang), "generated": generated, "css": stylesheet(lang)}
 
 
 def render_pdf(html: str) -> bytes:

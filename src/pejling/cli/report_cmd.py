@@ -1,0 +1,163 @@
+"""`pejling report` and `pejling publish`: the annual status report and the public site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pejling.cli.common import console, guard, open_workspace
+from pejling.cli.register_cmd import lazy_progress
+from pejling.errors import UserError
+from pejling.report.build import FORMATS, make_report, write_report_files
+from pejling.report.data import ObservationCache
+from pejling.report.model import Report
+from pejling.report.texts import status_label
+from pejling.spec.lint import lint_file
+from pejling.spec.lint.report import render_issue
+from pejling.store.database import Store
+from pejling.workspace import LoadedPolicy, Workspace
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: $PEJLING_WORKSPACE or .)."),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year", "-y", help="Report year: judge goals on data up to this year (default: newest)."
+    ),
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="da or en (default: the workspace's language).")
+]
+
+
+def _lang(ws: Workspace, lang: str | None) -> str:
+    value = lang or ws.settings.workspace.language
+    if value not in ("da", "en"):
+        raise UserError(f"--lang {value!r}: expected da or en")
+    return value
+
+
+def _policies(ws: Workspace, key: str | None) -> list[LoadedPolicy]:
+    policies = [ws.find_policy(key)] if key else ws.load_policies()
+    if not policies:
+        raise UserError(f"no policies in {ws.policies_dir}; add one or run `pejling demo`")
+    catalog = ws.catalog()
+    for lp in policies:
+        _p, issues = lint_file(lp.path, catalog)
+        errs = [i for i in issues if i.severity.value == "error"]
+        if errs:
+            text = "\n".join(render_issue(i) for i in errs)
+            raise UserError(f"{ws.display(lp.path)} has lint errors; fix them first:\n{text}")
+    return policies
+
+
+def _build(
+    ws: Workspace, policies: list[LoadedPolicy], year: int | None, lang: str
+) -> list[Report]:
+    catalog = ws.catalog()
+    threshold = ws.settings.disclosure.threshold
+    with Store.open(ws.db_path, read_only=True) as store:
+        cache = ObservationCache(store)
+        caches: dict[int, ObservationCache] = {}
+        out = []
+        for lp in policies:
+            y = year
+            if y is None:
+                from pejling.report.model import default_year
+
+                y = default_year(lp.policy, catalog, cache)
+            c = caches.setdefault(y, ObservationCache(store, until_t=y + 0.999))
+            out.append(
+                make_report(
+                    store, lp.policy, catalog, year=y, lang=lang, threshold=threshold, cache=c
+                )
+            )
+    return out
+
+
+@guard
+def report(
+    policy: Annotated[
+        str | None, typer.Argument(help="Policy id or file name (default: every policy).")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    year: YearOpt = None,
+    lang: LangOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Comma-separated: html, pdf, xlsx.")
+    ] = ",".join(FORMATS),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder (default: the workspace's reports/).")
+    ] = None,
+) -> None:
+    """Write the annual status report of a policy: HTML, PDF (A4) and an Excel workbook.
+
+    Goals are judged on the data up to the report year; figures resting on fewer persons than
+    the disclosure threshold in pejling.toml are suppressed.
+    """
+    ws = open_workspace(workspace)
+    language = _lang(ws, lang)
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"--format {fmt!r}: expected some of {', '.join(FORMATS)}")
+    policies = _policies(ws, policy)
+    reports = _build(ws, policies, year, language)
+    target = out or ws.reports_dir
+    with lazy_progress("Rapporter") as progress:
+        for i, r in enumerate(reports):
+
+            def step(what: str, r: Report = r, i: int = i) -> None:
+                progress(f"{r.policy.id}: {what}", i, len(reports))
+
+            files = write_report_files(r, target, formats, step=step)
+            progress(r.policy.id, i + 1, len(reports))
+            counts = ", ".join(
+                f"{status_label(code, language)}: {n}" for code, n in r.status_counts.items() if n
+            )
+            console.print(f"[bold]{r.policy.title}[/] ({r.year}; {counts})")
+            for path in (files.html, files.pdf, files.xlsx):
+                if path is not None:
+                    console.print(f"  Skrev {ws.display(path)}")
+
+
+@guard
+def publish(
+    workspace: WorkspaceOpt = None,
+    year: YearOpt = None,
+    lang: LangOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Site folder (default: the workspace's reports/site)."),
+    ] = None,
+    pdf: Annotated[bool, typer.Option(help="Also render the PDFs for download.")] = True,
+) -> None:
+    """Build the static public site: an index, one page per policy and per goal, downloads.
+
+    The site has no external assets and works opened from disk; only disclosure-controlled
+    figures appear in it.
+    """
+    from pejling.report.site import publish_site
+
+    ws = open_workspace(workspace)
+    language = _lang(ws, lang)
+    reports = _build(ws, _policies(ws, None), year, language)
+    target = out or ws.reports_dir / "site"
+    with lazy_progress("Offentligt websted") as progress:
+        done = 0
+
+        def step(what: str) -> None:
+            nonlocal done
+            progress(what, done, len(reports))
+            done += 1
+
+        summary = publish_site(reports, target, lang=language, pdf=pdf, step=step)
+    console.print(
+        f"Skrev websted i {ws.display(summary.root)}: {summary.pages} sider, "
+        f"{summary.pdfs} PDF-filer, {summary.workbooks} Excel-filer. "
+        f"Åbn {ws.display(summary.root / 'index.html')}."
+    )
