@@ -1,12 +1,13 @@
 # One task entry point: the same commands locally and in CI.
 # `make demo`  installs pejling and builds the demo workspace (the main job).
-# `make check` installs pejling and runs lint, types and the test suite.
+# `make check` installs pejling (and, for the accessibility tests, Debian chromium and npm
+#              axe-core) and runs lint, types and the test suite.
 PYTHON ?= python3
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 DEMO_DIR ?= demo-workspace
 
-.PHONY: install demo check lint types test clean
+.PHONY: install demo check lint types test browser-deps clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -25,7 +26,10 @@ lint: install
 types: install
 	$(UV) run --locked mypy
 
-test: install
+browser-deps:
+	scripts/browser-deps.sh
+
+test: install browser-deps
 	$(UV) run --locked pytest
 
 check: lint types test

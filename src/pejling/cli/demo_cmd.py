@@ -11,6 +11,7 @@ from pejling.cli.common import console, guard
 from pejling.demo.build import DEMO_PERSONS, build_demo
 from pejling.spec.lint import lint_file
 from pejling.spec.lint.report import summarise
+from pejling.workspace import Workspace
 
 
 @guard
@@ -22,6 +23,9 @@ def demo(
     persons: Annotated[
         int, typer.Option(help="Persons in the synthetic register (0: no register).", min=0)
     ] = DEMO_PERSONS,
+    reports: Annotated[
+        bool, typer.Option(help="Also write the status reports and the public site.")
+    ] = True,
 ) -> None:
     """Build the demo workspace and show goal status.
 
@@ -58,3 +62,31 @@ def demo(
     console.print(
         f"[bold]{sum(counts.values())} mål[/] ({summary}). Kør `pejling status -w {out}` for at se dem igen."
     )
+    if reports:
+        _write_reports(ws, lang)
+
+
+def _write_reports(ws: Workspace, lang: str) -> None:
+    """The seed policies' status reports (HTML, PDF, XLSX) and the public site."""
+    from pejling.cli.register_cmd import lazy_progress
+    from pejling.cli.report_cmd import build_reports
+    from pejling.report.build import write_report_files
+    from pejling.report.site import publish_site
+
+    reports = build_reports(ws, ws.load_policies(), None, lang)
+    pdfs = {}
+    with lazy_progress("Statusrapporter") as progress:
+        for i, r in enumerate(reports):
+            progress(f"Rapport: {r.policy.id}", i, len(reports) + 1)
+            files = write_report_files(r, ws.reports_dir)
+            if files.pdf is not None:
+                pdfs[r.policy.id] = files.pdf
+        progress("Offentligt websted", len(reports), len(reports) + 1)
+        site = publish_site(reports, ws.reports_dir / "site", lang=lang, prebuilt_pdfs=pdfs)
+    console.print(
+        f"[bold]Statusrapporter[/] (HTML, PDF og Excel) for {len(reports)} politikker i "
+        f"{ws.reports_dir}"
+    )
+    for r in reports:
+        console.print(f"  {r.policy.title}: {r.policy.id}-status-{r.year}.html / .pdf / .xlsx")
+    console.print(f"[bold]Offentligt websted:[/] {site.root / 'index.html'} ({site.pages} sider)")

@@ -55,9 +55,10 @@ def _policies(ws: Workspace, key: str | None) -> list[LoadedPolicy]:
     return policies
 
 
-def _build(
+def build_reports(
     ws: Workspace, policies: list[LoadedPolicy], year: int | None, lang: str
 ) -> list[Report]:
+    """Evaluate and disclosure-control the reports of these policies (one store session)."""
     catalog = ws.catalog()
     threshold = ws.settings.disclosure.threshold
     with Store.open(ws.db_path, read_only=True) as store:
@@ -106,7 +107,7 @@ def report(
     if unknown or not formats:
         raise UserError(f"--format {fmt!r}: expected some of {', '.join(FORMATS)}")
     policies = _policies(ws, policy)
-    reports = _build(ws, policies, year, language)
+    reports = build_reports(ws, policies, year, language)
     target = out or ws.reports_dir
     with lazy_progress("Rapporter") as progress:
         for i, r in enumerate(reports):
@@ -145,7 +146,7 @@ def publish(
 
     ws = open_workspace(workspace)
     language = _lang(ws, lang)
-    reports = _build(ws, _policies(ws, None), year, language)
+    reports = build_reports(ws, _policies(ws, None), year, language)
     target = out or ws.reports_dir / "site"
     with lazy_progress("Offentligt websted") as progress:
         done = 0

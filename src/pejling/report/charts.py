@@ -319,7 +319,8 @@ def map_alt(section: GoalSection, municipality: int, lang: str) -> str:
 
 def render_svg(spec: Spec, lang: str) -> str:
     """Render a Vega-Lite spec to SVG text (offline)."""
-    return str(vlc.vegalite_to_svg(spec, format_locale=LOCALES.get(lang, "da-DK")))
+    locale: Any = LOCALES.get(lang, "da-DK")
+    return str(vlc.vegalite_to_svg(spec, format_locale=locale))
 
 
 def data_uri(svg: str) -> str:

@@ -8,7 +8,9 @@ Why not `StoreSeries`: a report also needs the national value and the other 97 m
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pejling.evaluation.points import Point
 from pejling.periods import Period
@@ -22,6 +24,37 @@ QUALIFY row_number() OVER (
     PARTITION BY municipality, period ORDER BY vintage DESC, import_id DESC) = 1
 ORDER BY municipality, t
 """
+
+
+class ReportSource(Protocol):
+    """What the report model reads: one series, or one series for every municipality."""
+
+    def series(self, indicator_id: str, municipality_code: int, grp: str) -> list[Point]:
+        """Points of one series, oldest first."""
+        ...
+
+    def all_municipalities(self, indicator_id: str, grp: str) -> dict[int, list[Point]]:
+        """Every municipality's series (code 0 is the national figure)."""
+        ...
+
+
+@dataclass
+class InMemoryReportSource:
+    """A `ReportSource` over a dict; used by tests."""
+
+    data: Mapping[tuple[str, int, str], Sequence[Point]]
+
+    def series(self, indicator_id: str, municipality_code: int, grp: str) -> list[Point]:
+        """Points sorted by time."""
+        return sorted(self.data.get((indicator_id, municipality_code, grp), ()), key=lambda p: p.t)
+
+    def all_municipalities(self, indicator_id: str, grp: str) -> dict[int, list[Point]]:
+        """Every municipality with points of this series."""
+        return {
+            m: self.series(indicator_id, m, grp)
+            for (i, m, g) in self.data
+            if i == indicator_id and g == grp
+        }
 
 
 @dataclass

@@ -20,7 +20,7 @@ from pejling.groups import group_key
 from pejling.periods import Period
 from pejling.progress.uncertainty import wilson_interval
 from pejling.reference.municipalities import name_of
-from pejling.report.data import ObservationCache
+from pejling.report.data import ObservationCache, ReportSource
 from pejling.report.texts import STATUS_ORDER, labels
 from pejling.spec.catalog import Catalog
 from pejling.spec.compute import Measure
@@ -86,6 +86,7 @@ class GoalSection:
     initiatives: list[Initiative]
     measurement: Measurement | None
     latest_suppressed: bool
+    baseline_suppressed: bool = False
     goal: Goal | None = None
     key_figure: KeyFigure | None = None
 
@@ -154,7 +155,7 @@ def default_year(policy: Policy, catalog: Catalog, cache: ObservationCache) -> i
 def build_report(
     policy: Policy,
     catalog: Catalog,
-    cache: ObservationCache,
+    cache: ReportSource,
     *,
     year: int,
     lang: str = "da",
@@ -163,17 +164,19 @@ def build_report(
 ) -> Report:
     """Evaluate the policy as of `year` and decide every published figure.
 
-    `cache` must be cut at the end of `year` (`ObservationCache(until_t=...)`), so evaluation
-    sees only what was known for the report year.
+    `cache` must hold only data up to the end of `year` (`ObservationCache(until_t=...)`), so
+    evaluation sees only what was known for the report year.
     """
     mun = policy.municipality
     mun_name = name_of(mun) if mun else labels(lang)["national"]
     drafts: list[tuple[Theme, Goal | None, KeyFigure | None, GoalStatus]] = []
     for theme in policy.themes:
-        for goal in theme.goals:
-            drafts.append((theme, goal, None, evaluate_goal(policy, theme, goal, catalog, cache)))
-        for kf in theme.key_figures:
-            drafts.append((theme, None, kf, evaluate_key_figure(policy, theme, kf, catalog, cache)))
+        for one_goal in theme.goals:
+            st = evaluate_goal(policy, theme, one_goal, catalog, cache)
+            drafts.append((theme, one_goal, None, st))
+        for one_kf in theme.key_figures:
+            st = evaluate_key_figure(policy, theme, one_kf, catalog, cache)
+            drafts.append((theme, None, one_kf, st))
 
     # 1. Every figure the report will show, as disclosure cells.
     cells: dict[CellKey, Cell] = {}
@@ -269,11 +272,11 @@ def build_report(
                     sources.add(p.source)
                 if v.role != "national" and p.vintage:
                     data_dates.add(p.vintage)
-        latest_suppressed = _latest_hidden(status, views)
+        latest_hidden, base_hidden = _hidden_figures(status, views)
         reason = status.reason_da if lang == "da" else status.reason_en
-        if latest_suppressed:
+        if latest_hidden or base_hidden:
             reason = labels(lang)["suppressed_reason"].format(t=threshold)
-            status = _hide_numbers(status)
+            status = _hide_numbers(status, latest_hidden, base_hidden)
         map_view = (
             _map_view(spec, mun, map_period, [shown(k) for k in map_keys], map_keys)
             if spec and map_period
@@ -292,7 +295,8 @@ def build_report(
                 map=map_view,
                 initiatives=policy.initiatives_for(gid) if goal else [],
                 measurement=(goal.measurement if goal else kf.measurement if kf else None),
-                latest_suppressed=latest_suppressed,
+                latest_suppressed=latest_hidden,
+                baseline_suppressed=base_hidden,
                 goal=goal,
                 key_figure=kf,
             )
@@ -326,13 +330,20 @@ def build_report(
 
 
 def _cell(spec: IndicatorSpec, p: Point) -> Cell:
-    """The person counts a figure rests on, as far as the indicator tells them."""
+    """The person counts a figure rests on, as far as the indicator tells them.
+
+    Shares with counts (computed, or a municipality's own extract) rest on persons in the
+    numerator, the denominator and the rest; a computed count is a number of persons; a
+    computed mean rests on its denominator. Counts from published statistics are already
+    disclosure-controlled by their publisher and are often not persons at all (housing
+    areas, agreements); person-time ratios rest on hours or days, not persons.
+    """
     measure = spec.compute.measure if spec.compute else None
     if measure is Measure.RATIO:
-        return Cell(None, None, None)  # hours or days, not persons: see docs/reports.md
+        return Cell(None, None, None)
     if measure is Measure.MEAN:
         return Cell(None, p.denominator, None)
-    if spec.unit is Unit.COUNT:
+    if measure is Measure.COUNT:
         return Cell(None, None, p.value)
     if spec.unit is Unit.PERCENT and p.denominator is not None:
         return Cell(p.numerator, p.denominator, None)
@@ -366,7 +377,7 @@ def _group_label(spec: IndicatorSpec, grp: str, lang: str) -> str:
 def _map_cells(
     spec: IndicatorSpec,
     grp: str,
-    cache: ObservationCache,
+    cache: ReportSource,
     add: object,
 ) -> tuple[Period | None, list[CellKey]]:
     """The newest period for which (nearly) all municipalities have the figure."""
@@ -414,25 +425,33 @@ def _map_view(
     return MapView(period, values, national, rank, sum(v is not None for v in values.values()))
 
 
-def _latest_hidden(status: GoalStatus, views: list[SeriesView]) -> bool:
-    """True when a figure the status text would quote has been suppressed."""
-    periods = {status.latest.period.label} if status.latest else set()
-    if status.baseline and status.baseline.vintage:  # read from data, not stated in the policy
-        periods.add(status.baseline.period.label)
-    return any(
-        p.suppressed and p.period.label in periods
+def _hidden_figures(status: GoalStatus, views: list[SeriesView]) -> tuple[bool, bool]:
+    """Whether the latest and the baseline figure the status quotes have been suppressed.
+
+    A baseline stated in the policy document (no vintage) is already public and stays.
+    """
+    hidden = {
+        p.period.label
         for v in views
         if v.role != "national"
         for p in v.points
+        if p.suppressed
+    }
+    latest = status.latest is not None and status.latest.period.label in hidden
+    base = (
+        status.baseline is not None
+        and bool(status.baseline.vintage)
+        and status.baseline.period.label in hidden
     )
+    return latest, base
 
 
-def _hide_numbers(status: GoalStatus) -> GoalStatus:
-    return replace(
-        status,
-        latest=None,
-        projection=None,
-        progress_value=None,
-        remaining=None,
-        uncertain=False,
-    )
+def _hide_numbers(status: GoalStatus, latest: bool, baseline: bool) -> GoalStatus:
+    """Drop every number derived from a suppressed figure (a relative target reveals its base)."""
+    out = replace(status, projection=None, progress_value=None, remaining=None, uncertain=False)
+    if latest:
+        out = replace(out, latest=None)
+    if baseline:
+        relative = status.kind in ("change_pp", "change_rel")
+        out = replace(out, baseline=None, target_value=None if relative else out.target_value)
+    return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,10 +52,15 @@ def publish_site(
     *,
     lang: str,
     pdf: bool = True,
+    prebuilt_pdfs: Mapping[str, Path] | None = None,
     today: date | None = None,
     step: Callable[[str], None] | None = None,
 ) -> SiteSummary:
-    """Build the whole site into `out` (replacing what was there)."""
+    """Build the whole site into `out` (replacing what was there).
+
+    `prebuilt_pdfs` maps policy ids to PDFs just written by `pejling report` for the same
+    report, which are copied instead of rendered again (the PDF is the slow part).
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -83,7 +88,11 @@ def publish_site(
                 write_atomic(folder / goal_page_name(g), html.encode())
                 pages += 1
             if pdf:
-                write_atomic(folder / f"{base}.pdf", render_pdf(render_html(report, charts)))
+                ready = (prebuilt_pdfs or {}).get(report.policy.id)
+                if ready is not None and ready.is_file():
+                    shutil.copyfile(ready, folder / f"{base}.pdf")
+                else:
+                    write_atomic(folder / f"{base}.pdf", render_pdf(render_html(report, charts)))
                 pdfs += 1
             write_workbook(report, folder / f"{base}.xlsx")
             books += 1

@@ -96,6 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
         "initiative_status_ended": "Afsluttet",
         "no_chart": "Der er ingen tidsserie at vise for dette mål.",
         "group_reference": "sammenligningsgruppe",
+        "definition_en": "Definition (på engelsk)",
     },
     "en": {
         "report": "Status report",
@@ -188,6 +189,7 @@ LABELS: dict[str, dict[str, str]] = {
         "initiative_status_ended": "Ended",
         "no_chart": "There is no time series to show for this goal.",
         "group_reference": "reference group",
+        "definition_en": "Definition",
     },
 }
 

@@ -58,7 +58,7 @@ def write_workbook(report: Report, path: Path) -> None:
                 st.label,
                 t["key_figure"] if g.is_key_figure else t["goal"],
                 status_label(st.status, report.lang),
-                st.baseline.value if st.baseline else None,
+                supp if g.baseline_suppressed else (st.baseline.value if st.baseline else None),
                 st.baseline.period.label if st.baseline else None,
                 supp if g.latest_suppressed else (st.latest.value if st.latest else None),
                 st.latest.period.label if st.latest else None,

@@ -1,0 +1,73 @@
+"""Shared fixtures: run the real CLI in a subprocess, as a user would, and one demo workspace.
+
+The demo workspace (with its status reports and public site) is built once per session:
+building it is the slow part, and CLI, report and site tests all read it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+#: a smaller synthetic register than the README's demo keeps the suite fast
+DEMO_PERSONS = 20_000
+
+
+@pytest.fixture
+def run() -> Run:
+    def _run(
+        *args: str,
+        cwd: Path | None = None,
+        check: bool = True,
+        columns: int = 200,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pejling", *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env={
+                "COLUMNS": str(columns),
+                "PATH": "/usr/bin:/bin",
+                "PYTHONIOENCODING": "utf-8",
+                **(env or {}),
+            },
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+            )
+        return proc
+
+    return _run
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo workspace for the whole session (building it is the slow part)."""
+    out = tmp_path_factory.mktemp("demo") / "ws"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pejling",
+            "demo",
+            "--out",
+            str(out),
+            "--persons",
+            str(DEMO_PERSONS),
+        ],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out

@@ -1,0 +1,92 @@
+"""The public site passes axe-core (WCAG 2.1 A and AA rules) in headless Chromium.
+
+Chromium comes from Debian (`chromium`) and axe-core from npm (tests/a11y/package.json); both
+are installed by `make check` (the `browser-deps` target) before the tests run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("PEJLING_CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _require_browser() -> None:
+    missing = [str(p) for p in (CHROMIUM, AXE) if not p.exists()]
+    if missing:
+        pytest.fail(
+            f"missing {', '.join(missing)}: run `make browser-deps` (Debian chromium, npm axe-core)"
+        )
+
+
+def _pages(demo_dir: Path) -> list[Path]:
+    site = demo_dir / "reports" / "site"
+    pages = [site / "index.html"]
+    for policy in sorted(p for p in site.iterdir() if p.is_dir()):
+        pages.append(policy / "index.html")
+        pages.extend(sorted(policy.glob("maal-*.html"))[:2])
+    return pages
+
+
+def test_site_has_no_axe_violations(demo_dir: Path) -> None:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    axe = AXE.read_text(encoding="utf-8")
+    failures: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        checked_rules = 0
+        for path in _pages(demo_dir):
+            page.goto(path.as_uri())
+            page.add_script_tag(content=axe)
+            result: dict[str, Any] = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+            )
+            checked_rules = max(checked_rules, len(result["passes"]))
+            for v in result["violations"]:
+                node = v["nodes"][0]
+                failures.append(
+                    f"{path.name}: {v['id']} ({v['impact']}): {v['help']} — {node['html'][:120]}"
+                )
+        browser.close()
+    assert checked_rules > 10, "axe ran no rules"
+    assert not failures, "\n".join(failures)
+
+
+def test_a_page_with_a_violation_is_caught(tmp_path: Path) -> None:
+    """The check can fail: an image without alt text and an unlabeled page are reported."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!DOCTYPE html><html><head><title>x</title></head><body><img src='a.png'></body></html>"
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.goto(bad.as_uri())
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result: dict[str, Any] = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+        )
+        browser.close()
+    ids = {v["id"] for v in result["violations"]}
+    assert {"image-alt", "html-has-lang"} <= ids
