@@ -78,14 +78,16 @@ def test_sections_follow_the_policy_with_status_counts_and_initiatives() -> None
     assert [s.role for s in dansk.series] == ["focal", "national"]
     assert [s.role for s in gab.series] == ["focal", "reference"]
     assert gab.is_gap
-    assert tiltag.series == [] and tiltag.status.status is GoalStatusCode.NOT_ASSESSABLE
+    assert tiltag.series == []
+    assert tiltag.status.status is GoalStatusCode.NOT_ASSESSABLE
     assert sum(r.status_counts.values()) == 3
     assert r.suppressed_count == 0
     assert r.data_dates == ["2024-12-30"]
     # Wilson interval on 62/100 ≈ 52.2 %–70.9 %.
     latest = dansk.series[0].points[-1]
     assert latest.interval is not None
-    assert round(latest.interval[0], 1) == 52.2 and round(latest.interval[1], 1) == 70.9
+    assert round(latest.interval[0], 1) == 52.2
+    assert round(latest.interval[1], 1) == 70.9
 
 
 def test_small_latest_cell_is_suppressed_and_its_numbers_leave_the_reason() -> None:
@@ -95,9 +97,12 @@ def test_small_latest_cell_is_suppressed_and_its_numbers_leave_the_reason() -> N
     r = _report(data)
     dansk = r.goals()[0]
     last = dansk.series[0].points[-1]
-    assert last.suppressed and last.value is None and last.numerator is None
+    assert last.suppressed
+    assert last.value is None
+    assert last.numerator is None
     assert dansk.latest_suppressed
-    assert "75" not in dansk.reason and "færre end 5 personer" in dansk.reason
+    assert "75" not in dansk.reason
+    assert "færre end 5 personer" in dansk.reason
     assert dansk.status.latest is None  # the quoted latest value is gone too
     assert r.suppressed_count == 1
 
@@ -108,8 +113,10 @@ def test_zero_and_complete_cells_are_published() -> None:
     data[(D3, 265, "")][0] = pt("2016", 0, 0, 30)  # numerator 0: "nobody" is published
     r = _report(data)
     pts = r.goals()[0].series[0].points
-    assert not pts[0].suppressed and pts[0].value == 0
-    assert not pts[-1].suppressed and pts[-1].value == 100
+    assert not pts[0].suppressed
+    assert pts[0].value == 0
+    assert not pts[-1].suppressed
+    assert pts[-1].value == 100
 
 
 def test_threshold_comes_from_the_caller() -> None:
@@ -134,7 +141,8 @@ def _national(small: int | None) -> dict[tuple[str, int, str], list[Point]]:
         total_num += num
         total_den += den
     own = data[(D3, 265, "")][-1]
-    assert own.numerator is not None and own.denominator is not None
+    assert own.numerator is not None
+    assert own.denominator is not None
     data[(D3, 0, "")] = [pt("2019", 0, total_num + own.numerator, total_den + own.denominator)]
     return data
 
@@ -142,7 +150,8 @@ def _national(small: int | None) -> dict[tuple[str, int, str], list[Point]]:
 def test_map_places_the_municipality_among_all_others() -> None:
     r = _report(_national(None))
     m = r.goals()[0].map
-    assert m is not None and m.n == 98 >= MAP_MIN_MUNICIPALITIES
+    assert m is not None
+    assert m.n == 98 >= MAP_MIN_MUNICIPALITIES
     assert m.period.label == "2019"
     # Roskilde has 62 %; the rank counts the municipalities with more.
     better = sum(1 for c, v in m.values.items() if c != 265 and v is not None and v > 62)
@@ -156,7 +165,8 @@ def test_one_small_municipality_forces_a_second_hidden_one_on_the_map() -> None:
     hidden = [c for c, v in m.values.items() if v is None]
     # 851 is primary; the national total would give it away, so the smallest other
     # municipality is hidden as well (secondary suppression).
-    assert 851 in hidden and len(hidden) == 2
+    assert 851 in hidden
+    assert len(hidden) == 2
     assert m.national is not None
     assert r.suppressed_count == 2
 
@@ -165,7 +175,8 @@ def test_gap_goal_keeps_both_groups_and_reports_the_gap() -> None:
     r = _report(_base())
     gab = r.goals()[1]
     assert gab.status.unit == "pp"
-    assert gab.status.latest is not None and round(gab.status.latest.value, 1) == 11.0
+    assert gab.status.latest is not None
+    assert round(gab.status.latest.value, 1) == 11.0
 
 
 def test_report_year_is_the_callers_cut() -> None:
@@ -174,4 +185,5 @@ def test_report_year_is_the_callers_cut() -> None:
     r = _report(data)
     assert r.year == 2020
     latest = r.goals()[0].status.latest
-    assert latest is not None and latest.period.label == "2018"
+    assert latest is not None
+    assert latest.period.label == "2018"

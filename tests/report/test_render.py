@@ -64,7 +64,8 @@ def test_whole_report_parses_cleanly_as_html5(lang: str) -> None:
     assert doc.get("lang") == lang
     assert not re.search(r"\b(src|href)=\"(https?:)?//", html), "no external assets"
     imgs = re.findall(r"<img [^>]*>", html)
-    assert imgs and all('alt="' in i and 'alt=""' not in i for i in imgs)
+    assert imgs
+    assert all('alt="' in i and 'alt=""' not in i for i in imgs)
     assert html.count('src="data:image/svg+xml;base64,') == len(imgs)
 
 
@@ -75,8 +76,10 @@ def test_chart_spec_golden_and_danish_axis_numbers() -> None:
     _golden("chart_dansk.vl.json", json.dumps(spec, ensure_ascii=False, indent=1, sort_keys=True))
     svg_da = render_svg(spec, "da")
     svg_en = render_svg(spec, "en")
-    assert ">70,0<" in svg_da and ">70.0<" in svg_en
-    assert "Måltal" in svg_da and "Nødvendig udvikling" in svg_da
+    assert ">70,0<" in svg_da
+    assert ">70.0<" in svg_en
+    assert "Måltal" in svg_da
+    assert "Nødvendig udvikling" in svg_da
 
 
 def test_map_outlines_the_municipality_and_greys_suppressed_ones() -> None:
@@ -88,11 +91,13 @@ def test_map_outlines_the_municipality_and_greys_suppressed_ones() -> None:
     values = {
         f["properties"]["code"]: f["properties"]["value"] for f in layers[0]["data"]["values"]
     }
-    assert len(values) == 98 and values[851] is None
+    assert len(values) == 98
+    assert values[851] is None
     assert layers[2]["transform"][0]["filter"] == "datum.properties.code == 265"
     assert "Roskilde ligger nr." in spec["description"]
     svg = render_svg(spec, "da")
-    assert svg.startswith("<svg") and "#d9d9d9" in svg
+    assert svg.startswith("<svg")
+    assert "#d9d9d9" in svg
 
 
 def test_workbook_holds_every_figure_and_words_for_suppressed(tmp_path: Path) -> None:

@@ -431,11 +431,7 @@ def _hidden_figures(status: GoalStatus, views: list[SeriesView]) -> tuple[bool, 
     A baseline stated in the policy document (no vintage) is already public and stays.
     """
     hidden = {
-        p.period.label
-        for v in views
-        if v.role != "national"
-        for p in v.points
-        if p.suppressed
+        p.period.label for v in views if v.role != "national" for p in v.points if p.suppressed
     }
     latest = status.latest is not None and status.latest.period.label in hidden
     base = (
