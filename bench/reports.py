@@ -22,6 +22,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from pejling.workspace import Workspace
+
 POLICY = """\
 id: politik-{code}
 municipality: {code}
@@ -79,32 +81,21 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=200_000)
-    parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
-    args = parser.parse_args()
-
+def _build_workspace(root: Path, persons: int, stages: list[tuple[str, int, float]]) -> Workspace:
     from pejling.engine.run import cohort_ranges, compute_all
     from pejling.reference.municipalities import municipalities
     from pejling.register.importer import import_register
     from pejling.register.pseudonym import PseudonymKey
     from pejling.register.synthetic import generate
-    from pejling.report.build import make_report, report_basename, write_atomic
-    from pejling.report.data import ObservationCache
-    from pejling.report.render import render_charts, render_html, render_pdf
     from pejling.store.database import Store
-    from pejling.workspace import Workspace
 
-    root = args.keep or Path(tempfile.mkdtemp(prefix="pejling-bench-reports-"))
     ws = Workspace.create(root / "ws", "Benchmark (national)", 0)
     for code, m in sorted(municipalities().items()):
         (ws.policies_dir / f"politik-{code}.yaml").write_text(
             POLICY.format(code=code, name=m.name), encoding="utf-8"
         )
-    stages: list[tuple[str, int, float]] = []
     t0 = time.perf_counter()
-    summary = generate(args.persons, 42, root / "register", fmt="parquet", as_of=date(2024, 12, 31))
+    summary = generate(persons, 42, root / "register", fmt="parquet", as_of=date(2024, 12, 31))
     stages.append(("synthetic register", sum(summary.rows.values()), time.perf_counter() - t0))
     t0 = time.perf_counter()
     with Store.open(ws.db_path) as store:
@@ -116,6 +107,29 @@ def main() -> None:
         )
         stages.append(("compute", computed.rows, time.perf_counter() - t0))
 
+    return ws
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=200_000)
+    parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
+    parser.add_argument("--jobs", type=int, default=None, help="chart workers (default: cores)")
+    parser.add_argument("--reuse", action="store_true", help="reuse the workspace in --keep")
+    args = parser.parse_args()
+
+    from pejling.report.build import make_report, report_basename, write_atomic
+    from pejling.report.data import ObservationCache
+    from pejling.report.parallel import charts_for, default_jobs
+    from pejling.report.render import render_charts, render_html, render_pdf
+    from pejling.store.database import Store
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="pejling-bench-reports-"))
+    stages: list[tuple[str, int, float]] = []
+    if args.reuse and (root / "ws" / "pejling.toml").exists():
+        ws = Workspace.open(root / "ws")
+    else:
+        ws = _build_workspace(root, args.persons, stages)
     policies = ws.load_policies()
     catalog = ws.catalog()
     t0 = time.perf_counter()
@@ -131,14 +145,14 @@ def main() -> None:
     t0 = time.perf_counter()
     charts_total = 0
     size = 0
-    for r in reports:
-        charts = render_charts(r)
+    jobs = args.jobs or default_jobs()
+    for r, charts in zip(reports, charts_for(reports, jobs), strict=True):
         charts_total += sum((c.chart is not None) + (c.map is not None) for c in charts.values())
         html = render_html(r, charts).encode()
         size += len(html)
         write_atomic(out / f"{report_basename(r.policy, r.year, r.lang)}.html", html)
     html_s = time.perf_counter() - t0
-    stages.append((f"HTML for all 98 ({charts_total} charts)", len(reports), html_s))
+    stages.append((f"HTML for all 98 ({charts_total} charts, {jobs} jobs)", len(reports), html_s))
 
     one = next(r for r in reports if r.policy.municipality == 265)
     t0 = time.perf_counter()

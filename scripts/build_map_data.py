@@ -24,8 +24,8 @@ from shapely.affinity import translate
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.ops import unary_union
 
-TOLERANCE = 0.004
-MIN_AREA = 2e-5
+TOLERANCE = 0.008
+MIN_AREA = 5e-5
 BORNHOLM = 400
 BORNHOLM_SHIFT = (-2.45, 2.05)
 OUT = Path(__file__).resolve().parents[1] / "src/pejling/data/geo/kommuner.geojson"

@@ -168,7 +168,7 @@ def test_chart_data_sets_hold_only_published_figures(demo_dir: Path) -> None:
             if c.map_spec is not None and g.map is not None:
                 values = {
                     f["properties"]["code"]: f["properties"]["value"]
-                    for f in c.map_spec["layer"][1]["data"]["values"]
+                    for f in c.map_spec["data"]["values"]
                 }
                 for code, v in g.map.values.items():
                     assert values[code] == v

@@ -88,9 +88,7 @@ def test_map_outlines_the_municipality_and_greys_suppressed_ones() -> None:
     spec = map_spec(g, 265, "da")
     assert spec is not None
     layers = spec["layer"]
-    values = {
-        f["properties"]["code"]: f["properties"]["value"] for f in layers[0]["data"]["values"]
-    }
+    values = {f["properties"]["code"]: f["properties"]["value"] for f in spec["data"]["values"]}
     assert len(values) == 98
     assert values[851] is None
     assert layers[2]["transform"][0]["filter"] == "datum.properties.code == 265"

@@ -71,18 +71,24 @@ def _write_reports(ws: Workspace, lang: str) -> None:
     from pejling.cli.register_cmd import lazy_progress
     from pejling.cli.report_cmd import build_reports
     from pejling.report.build import write_report_files
+    from pejling.report.render import render_charts
     from pejling.report.site import publish_site
 
     reports = build_reports(ws, ws.load_policies(), None, lang)
     pdfs = {}
+    all_charts = []
     with lazy_progress("Statusrapporter") as progress:
         for i, r in enumerate(reports):
             progress(f"Rapport: {r.policy.id}", i, len(reports) + 1)
-            files = write_report_files(r, ws.reports_dir)
+            charts = render_charts(r)
+            all_charts.append(charts)
+            files = write_report_files(r, ws.reports_dir, charts=charts)
             if files.pdf is not None:
                 pdfs[r.policy.id] = files.pdf
         progress("Offentligt websted", len(reports), len(reports) + 1)
-        site = publish_site(reports, ws.reports_dir / "site", lang=lang, prebuilt_pdfs=pdfs)
+        site = publish_site(
+            reports, ws.reports_dir / "site", lang=lang, prebuilt_pdfs=pdfs, charts=all_charts
+        )
     console.print(
         f"[bold]Statusrapporter[/] (HTML, PDF og Excel) for {len(reports)} politikker i "
         f"{ws.reports_dir}"

@@ -13,6 +13,7 @@ from pejling.errors import UserError
 from pejling.report.build import FORMATS, make_report, write_report_files
 from pejling.report.data import ObservationCache
 from pejling.report.model import Report
+from pejling.report.parallel import charts_for
 from pejling.report.texts import status_label
 from pejling.spec.lint import lint_file
 from pejling.spec.lint.report import render_issue
@@ -109,13 +110,15 @@ def report(
     policies = _policies(ws, policy)
     reports = build_reports(ws, policies, year, language)
     target = out or ws.reports_dir
+    needs_charts = "html" in formats or "pdf" in formats
+    rendered = charts_for(reports) if needs_charts else iter([None] * len(reports))
     with lazy_progress("Rapporter") as progress:
-        for i, r in enumerate(reports):
+        for i, (r, charts) in enumerate(zip(reports, rendered, strict=True)):
 
             def step(what: str, r: Report = r, i: int = i) -> None:
                 progress(f"{r.policy.id}: {what}", i, len(reports))
 
-            files = write_report_files(r, target, formats, step=step)
+            files = write_report_files(r, target, formats, step=step, charts=charts)
             progress(r.policy.id, i + 1, len(reports))
             counts = ", ".join(
                 f"{status_label(code, language)}: {n}" for code, n in r.status_counts.items() if n

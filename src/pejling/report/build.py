@@ -15,7 +15,13 @@ from pathlib import Path
 
 from pejling.report.data import ObservationCache
 from pejling.report.model import Report, build_report, default_year
-from pejling.report.render import SiteLinks, render_charts, render_html, render_pdf
+from pejling.report.render import (
+    RenderedCharts,
+    SiteLinks,
+    render_charts,
+    render_html,
+    render_pdf,
+)
 from pejling.report.workbook import write_workbook
 from pejling.spec.catalog import Catalog
 from pejling.spec.policy import Policy
@@ -82,14 +88,16 @@ def write_report_files(
     formats: tuple[str, ...] = FORMATS,
     links: SiteLinks | None = None,
     step: Callable[[str], None] | None = None,
+    charts: dict[str, RenderedCharts] | None = None,
 ) -> ReportFiles:
-    """Render and write the chosen formats; returns their paths."""
+    """Render and write the chosen formats (reusing `charts` when given); returns their paths."""
     base = report_basename(report.policy, report.year, report.lang)
     html_path = pdf_path = xlsx_path = None
     if "html" in formats or "pdf" in formats:
-        if step:
-            step("charts")
-        charts = render_charts(report)
+        if charts is None:
+            if step:
+                step("charts")
+            charts = render_charts(report)
         html = render_html(report, charts, links)
         if "html" in formats:
             html_path = out_dir / f"{base}.html"

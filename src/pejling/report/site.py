@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from pejling.report.build import report_basename, write_atomic
 from pejling.report.model import Report
+from pejling.report.parallel import charts_for
 from pejling.report.render import (
     IndexEntry,
+    RenderedCharts,
     SiteLinks,
     goal_page_name,
-    render_charts,
     render_goal_page,
     render_html,
     render_index,
@@ -53,13 +54,17 @@ def publish_site(
     lang: str,
     pdf: bool = True,
     prebuilt_pdfs: Mapping[str, Path] | None = None,
+    charts: Sequence[dict[str, RenderedCharts]] | None = None,
+    jobs: int | None = None,
     today: date | None = None,
     step: Callable[[str], None] | None = None,
 ) -> SiteSummary:
     """Build the whole site into `out` (replacing what was there).
 
     `prebuilt_pdfs` maps policy ids to PDFs just written by `pejling report` for the same
-    report, which are copied instead of rendered again (the PDF is the slow part).
+    report, which are copied instead of rendered again (the PDF is the slow part); `charts`
+    likewise reuses charts already rendered for the same reports, else they are rendered on
+    `jobs` cores.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +72,8 @@ def publish_site(
     pages = pdfs = books = 0
     try:
         entries: list[IndexEntry] = []
-        for report in reports:
+        rendered = iter(charts) if charts is not None else charts_for(list(reports), jobs)
+        for report, report_charts in zip(reports, rendered, strict=True):
             if step:
                 step(report.policy.id)
             folder = tmp / report.policy.id
@@ -80,11 +86,10 @@ def publish_site(
                 policy="index.html",
                 goal_pages=True,
             )
-            charts = render_charts(report)
-            write_atomic(folder / "index.html", render_html(report, charts, links).encode())
+            write_atomic(folder / "index.html", render_html(report, report_charts, links).encode())
             pages += 1
             for g in report.goals():
-                html = render_goal_page(report, g, charts, links)
+                html = render_goal_page(report, g, report_charts, links)
                 write_atomic(folder / goal_page_name(g), html.encode())
                 pages += 1
             if pdf:
@@ -92,7 +97,8 @@ def publish_site(
                 if ready is not None and ready.is_file():
                     shutil.copyfile(ready, folder / f"{base}.pdf")
                 else:
-                    write_atomic(folder / f"{base}.pdf", render_pdf(render_html(report, charts)))
+                    pdf_html = render_html(report, report_charts)
+                    write_atomic(folder / f"{base}.pdf", render_pdf(pdf_html))
                 pdfs += 1
             write_workbook(report, folder / f"{base}.xlsx")
             books += 1
