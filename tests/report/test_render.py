@@ -11,7 +11,7 @@ import html5lib
 import pytest
 from openpyxl import load_workbook
 
-from pejling.report.charts import goal_chart_spec, map_spec, render_svg
+from pejling.report.charts import goal_chart_spec, map_spec, render_map, render_svg
 from pejling.report.render import render_charts, render_html
 from pejling.report.workbook import write_workbook
 from tests.report.test_model import D3, _base, _national, _report, pt
@@ -96,6 +96,29 @@ def test_map_outlines_the_municipality_and_greys_suppressed_ones() -> None:
     svg = render_svg(spec, "da")
     assert svg.startswith("<svg")
     assert "#d9d9d9" in svg
+
+
+def test_cached_map_gets_each_municipalitys_own_outline() -> None:
+    r = _report(_national(2))
+    g = r.goals()[0]
+    roskilde = render_map(g, 265, "da")
+    aarhus = render_map(g, 751, "da")
+    assert roskilde is not None
+    assert aarhus is not None
+    outline = re.compile(r'<path d="([^"]+)" fill="none" stroke="#000000" stroke-width="2"/>')
+    (r_path,) = outline.findall(roskilde)
+    (a_path,) = outline.findall(aarhus)
+    assert r_path != a_path
+    # The outline is the municipality's own shape, drawn after (above) all the others.
+    assert (
+        f'aria-label="Roskilde" role="graphics-symbol" aria-roledescription="geoshape" transform="translate(0,0)" d="{r_path}"'
+        in roskilde
+    )
+    assert roskilde.index('fill="none" stroke="#000000"') > roskilde.rindex(
+        'aria-roledescription="geoshape"'
+    )
+    # Apart from the outline, both maps are the same rendering.
+    assert outline.sub("", roskilde) == outline.sub("", aarhus)
 
 
 def test_workbook_holds_every_figure_and_words_for_suppressed(tmp_path: Path) -> None:

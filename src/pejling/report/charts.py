@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import vl_convert as vlc
 
@@ -33,6 +36,7 @@ NATIONAL = "#666666"
 TARGET = "#D55E00"
 TRAJECTORY = "#009E73"
 PROJECTION = "#CC79A7"
+OUTLINE = "#000000"
 LOCALES = {"da": "da-DK", "en": "en-US"}
 
 
@@ -241,8 +245,15 @@ def _geo_features() -> tuple[Spec, ...]:
     return tuple(data["features"])
 
 
-def map_spec(section: GoalSection, municipality: int, lang: str) -> Spec | None:
-    """Choropleth of the 98 municipalities with this one outlined."""
+def map_spec(
+    section: GoalSection, municipality: int, lang: str, outline: bool = True
+) -> Spec | None:
+    """Choropleth of the 98 municipalities with this one outlined.
+
+    With `outline=False` the spec has no outline layer and no description, so it is the same for
+    every municipality of a national run: `render_map` renders it once and draws the outline
+    into the SVG.
+    """
     m = section.map
     if m is None or section.spec is None:
         return None
@@ -255,7 +266,7 @@ def map_spec(section: GoalSection, municipality: int, lang: str) -> Spec | None:
         feats.append(g)
     fmt = _axis_format(section.unit)
     reverse = section.spec.direction is not None and section.spec.direction.sign < 0
-    return {
+    spec: Spec = {
         "$schema": SCHEMA,
         "description": map_alt(section, municipality, lang),
         "width": 360,
@@ -271,27 +282,32 @@ def map_spec(section: GoalSection, municipality: int, lang: str) -> Spec | None:
                     "stroke": "white",
                     "strokeWidth": 0.4,
                 },
+                "encoding": {"description": {"field": "properties.name"}},
             },
             {
                 "transform": [{"filter": "datum.properties.value != null"}],
                 "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.4},
                 "encoding": {
+                    "description": {"field": "properties.name"},
                     "color": {
                         "field": "properties.value",
                         "type": "quantitative",
                         "title": unit_title(section.unit, lang),
                         "scale": {"scheme": "viridis", "reverse": reverse},
                         "legend": {"format": fmt, "orient": "right", "direction": "vertical"},
-                    }
+                    },
                 },
             },
             {
                 "transform": [{"filter": f"datum.properties.code == {municipality}"}],
-                "mark": {"type": "geoshape", "fill": None, "stroke": "#000000", "strokeWidth": 2},
+                "mark": {"type": "geoshape", "fill": None, "stroke": OUTLINE, "strokeWidth": 2},
             },
-        ],
+        ][: 3 if outline else 2],
         "config": _config(),
     }
+    if not outline:
+        del spec["description"]
+    return spec
 
 
 def map_alt(section: GoalSection, municipality: int, lang: str) -> str:
@@ -312,7 +328,55 @@ def map_alt(section: GoalSection, municipality: int, lang: str) -> str:
     else:
         place = t["map_alt_noplace"].format(municipality=name)
     label = section.series[0].label if section.series else ""
-    return t["map_alt"].format(label=label, n=len(m.values), period=m.period.label, placement=place)
+    return t["map_alt"].format(label=label, period=m.period.label, placement=place)
+
+
+_MAP_CACHE: dict[str, str] = {}
+_MAP_CACHE_SIZE = 64
+
+
+def render_map(section: GoalSection, municipality: int, lang: str) -> str | None:
+    """The map as SVG: the choropleth is rendered once per distinct data set and cached (in a
+    national run all 98 reports share it), then this municipality's outline is drawn in."""
+    base = map_spec(section, municipality, lang, outline=False)
+    if base is None:
+        return None
+    key = hashlib.sha256(
+        (lang + json.dumps(base, sort_keys=True, ensure_ascii=False)).encode()
+    ).hexdigest()
+    svg = _MAP_CACHE.get(key)
+    if svg is None:
+        svg = render_svg(base, lang)
+        if len(_MAP_CACHE) >= _MAP_CACHE_SIZE:
+            _MAP_CACHE.pop(next(iter(_MAP_CACHE)))
+        _MAP_CACHE[key] = svg
+    name = next(
+        (
+            f["properties"]["name"]
+            for f in _geo_features()
+            if f["properties"]["code"] == municipality
+        ),
+        None,
+    )
+    return outline_municipality(svg, name) if name else svg
+
+
+def outline_municipality(svg: str, name: str) -> str:
+    """Draw a black outline on top of the municipality whose shape is labelled `name`.
+
+    Vega writes each geoshape as `<path aria-label="<name>" … d="…"/>` inside a
+    `mark-shape` group; the outline is a copy of that path's `d`, appended to the last mark group
+    so it is drawn above every neighbour.
+    """
+    m = re.search(
+        r'<path aria-label="' + re.escape(xml_escape(name)) + r'"[^>]*?\sd="([^"]+)"', svg
+    )
+    last = svg.rfind('<g class="mark-shape')
+    if m is None or last < 0:
+        return svg
+    end = svg.index("</g>", last)
+    path = f'<path d="{m.group(1)}" fill="none" stroke="{OUTLINE}" stroke-width="2"/>'
+    return svg[:end] + path + svg[end:]
 
 
 def render_svg(spec: Spec, lang: str) -> str:
@@ -333,4 +397,13 @@ def status_colour_of(code: GoalStatusCode) -> str:
     return STATUS_COLOUR[code]
 
 
-__all__ = ["MapView", "chart_alt", "goal_chart_spec", "map_alt", "map_spec", "render_svg"]
+__all__ = [
+    "MapView",
+    "chart_alt",
+    "goal_chart_spec",
+    "map_alt",
+    "map_spec",
+    "outline_municipality",
+    "render_map",
+    "render_svg",
+]

@@ -25,6 +25,7 @@ from pejling.report.charts import (
     goal_chart_spec,
     map_alt,
     map_spec,
+    render_map,
     render_svg,
 )
 from pejling.report.model import GoalSection, Report, ShownPoint
@@ -118,10 +119,11 @@ def render_charts(report: Report) -> dict[str, RenderedCharts]:
     for g in report.goals():
         cspec = goal_chart_spec(g, report.municipality_name, report.lang)
         mspec = map_spec(g, mun, report.lang) if g.map else None
+        msvg = render_map(g, mun, report.lang) if g.map else None
         out[g.anchor] = RenderedCharts(
             chart=data_uri(render_svg(cspec, report.lang)) if cspec else None,
             chart_alt=chart_alt(g, report.municipality_name, report.lang) if cspec else "",
-            map=data_uri(render_svg(mspec, report.lang)) if mspec else None,
+            map=data_uri(msvg) if msvg else None,
             map_alt=map_alt(g, mun, report.lang) if mspec else "",
             chart_spec=cspec,
             map_spec=mspec,
