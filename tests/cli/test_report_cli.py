@@ -60,6 +60,8 @@ def test_publish_to_a_folder_without_pdfs(run: Run, demo_dir: Path, tmp_path: Pa
         assert f'href="{policy}/index.html"' in index
         assert list((site / policy).glob("maal-*.html"))
     assert not list(site.rglob("*.pdf"))
+    for page in site.rglob("*.html"):
+        assert 'href=""' not in page.read_text(encoding="utf-8"), page
     # Publishing again replaces the site in one move; no temporary folders are left behind.
     run("publish", "-w", str(demo_dir), "--out", str(site), "--no-pdf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

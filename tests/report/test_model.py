@@ -102,7 +102,7 @@ def test_small_latest_cell_is_suppressed_and_its_numbers_leave_the_reason() -> N
     assert last.numerator is None
     assert dansk.latest_suppressed
     assert "75" not in dansk.reason
-    assert "færre end 5 personer" in dansk.reason
+    assert "Det seneste tal bygger på færre end 5 personer" in dansk.reason
     assert dansk.status.latest is None  # the quoted latest value is gone too
     assert r.suppressed_count == 1
 
@@ -187,3 +187,16 @@ def test_report_year_is_the_callers_cut() -> None:
     latest = r.goals()[0].status.latest
     assert latest is not None
     assert latest.period.label == "2018"
+
+
+def test_small_baseline_from_data_is_hidden_with_what_derives_from_it() -> None:
+    data = _base()
+    data[(D3, 265, "")][0] = pt("2016", 75, 3, 4)
+    r = _report(data)
+    dansk = r.goals()[0]
+    assert dansk.baseline_suppressed
+    assert not dansk.latest_suppressed
+    assert dansk.status.baseline is None
+    assert dansk.reason.startswith("Udgangspunktet bygger på færre end 5 personer")
+    assert dansk.status.latest is not None  # the latest figure is published
+    assert dansk.status.target_value == 70  # an absolute target does not reveal the baseline

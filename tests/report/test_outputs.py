@@ -61,7 +61,7 @@ def test_pdf_has_the_goals_statuses_and_numbers(demo_dir: Path) -> None:
     assert "Indhold" in flat
     assert "Datanoter" in flat
     for g in report.goals():
-        assert g.status.label in flat
+        assert g.title in flat, g.title
         assert status_label(g.status.status, "da") in flat
         if g.status.latest is not None and not g.latest_suppressed:
             number = fmt_value(g.status.latest.value, g.status.unit, "da")

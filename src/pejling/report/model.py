@@ -91,6 +91,24 @@ class GoalSection:
     key_figure: KeyFigure | None = None
 
     @property
+    def title(self) -> str:
+        """The heading: the goal's own label (e.g. "Mål 3.A"), else its statement, shortened."""
+        if self.goal is not None and self.goal.label:
+            return self.goal.label
+        text = " ".join(self.status.statement.split())
+        return text if len(text) <= 100 else text[:99].rsplit(" ", 1)[0] + " …"
+
+    @property
+    def shows_statement(self) -> bool:
+        """Whether the statement must be printed under the heading (it is not the heading)."""
+        return self.title != " ".join(self.status.statement.split())
+
+    @property
+    def has_own_label(self) -> bool:
+        """Whether the heading is a label distinct from the statement."""
+        return self.goal is not None and bool(self.goal.label)
+
+    @property
     def unit(self) -> str:
         """The unit of the charted series (the indicator's, not the gap's)."""
         return self.spec.unit.value if self.spec else self.status.unit
@@ -275,7 +293,8 @@ def build_report(
         latest_hidden, base_hidden = _hidden_figures(status, views)
         reason = status.reason_da if lang == "da" else status.reason_en
         if latest_hidden or base_hidden:
-            reason = labels(lang)["suppressed_reason"].format(t=threshold)
+            key = "suppressed_reason" if latest_hidden else "suppressed_reason_base"
+            reason = labels(lang)[key].format(t=threshold)
             status = _hide_numbers(status, latest_hidden, base_hidden)
         map_view = (
             _map_view(spec, mun, map_period, [shown(k) for k in map_keys], map_keys)

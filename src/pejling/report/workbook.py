@@ -55,7 +55,7 @@ def write_workbook(report: Report, path: Path) -> None:
             [
                 g.theme.title,
                 st.goal_id,
-                st.label,
+                g.title,
                 t["key_figure"] if g.is_key_figure else t["goal"],
                 status_label(st.status, report.lang),
                 supp if g.baseline_suppressed else (st.baseline.value if st.baseline else None),
@@ -72,7 +72,7 @@ def write_workbook(report: Report, path: Path) -> None:
         )
     _sheet(
         overview,
-        [t["theme"], "id", t["goal"], "", t["status"], t["baseline"], t["period"], t["latest"],
+        [t["theme"], "id", t["goal"], "type", t["status"], t["baseline"], t["period"], t["latest"],
          t["period"], t["target"], t["deadline"], t["placement"], "n", "unit", t["reason"]],
         rows,
         {5, 7, 9},
