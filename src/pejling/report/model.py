@@ -293,8 +293,8 @@ def build_report(
         latest_hidden, base_hidden = _hidden_figures(status, views)
         reason = status.reason_da if lang == "da" else status.reason_en
         if latest_hidden or base_hidden:
-            key = "suppressed_reason" if latest_hidden else "suppressed_reason_base"
-            reason = labels(lang)[key].format(t=threshold)
+            text = "suppressed_reason" if latest_hidden else "suppressed_reason_base"
+            reason = labels(lang)[text].format(t=threshold)
             status = _hide_numbers(status, latest_hidden, base_hidden)
         map_view = (
             _map_view(spec, mun, map_period, [shown(k) for k in map_keys], map_keys)
