@@ -390,7 +390,10 @@ def _group_label(spec: IndicatorSpec, grp: str, lang: str) -> str:
     from pejling.evaluation.texts import Texts
 
     group = dict(kv.split("=", 1) for kv in grp.split(";") if kv)
-    return Texts.series_label(spec, group, None) if lang == "da" else (spec.title_en or spec.title)
+    if lang == "da":
+        return Texts.series_label(spec, group, None)
+    described = ", ".join(f"{k}: {v.replace('_', ' ')}" for k, v in group.items()) or "all"
+    return f"{spec.title_en or spec.title} ({described})"
 
 
 def _map_cells(
