@@ -171,6 +171,25 @@ def environment(lang: str) -> Environment:
     def goal_href(g: GoalSection) -> str:
         return f"#{g.anchor}"
 
+    def suppressed_list(r: Report) -> list[tuple[tuple[str, str], list[str]]]:
+        """Per goal, which figures are hidden: periods per series, and map municipalities."""
+        t = labels(lang)
+        out = []
+        for g in r.goals():
+            parts = []
+            for s in g.series:
+                hidden = [period(p.period) for p in s.points if p.suppressed]
+                if hidden:
+                    name = r.municipality_name if s.role == "focal" and not g.is_gap else s.label
+                    parts.append(f"{name}: {', '.join(hidden)}")
+            if g.map is not None:
+                n = sum(1 for v in g.map.values.values() if v is None)
+                if n:
+                    parts.append(t["suppressed_map"].format(n=n, period=period(g.map.period)))
+            if parts:
+                out.append(((g.anchor, g.title), parts))
+        return out
+
     env.globals.update(
         value=value,
         count=count,
@@ -180,6 +199,8 @@ def environment(lang: str) -> Environment:
         national_latest=national_latest,
         zip=zip,
         goal_href=goal_href,
+        goal_href_plain=lambda anchor: f"#{anchor}",
+        suppressed_list=suppressed_list,
         colour=lambda code: STATUS_COLOUR[GoalStatusCode(code)],
         status_label=lambda code: status_label(code, lang),
         date=lambda d: fmt_date(d, lang),

@@ -98,6 +98,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_chart": "Der er ingen tidsserie at vise for dette mål.",
         "group_reference": "sammenligningsgruppe",
         "definition_en": "Definition (på engelsk)",
+        "suppressed_map": "kortet, {n} kommuner ({period})",
     },
     "en": {
         "report": "Status report",
@@ -192,6 +193,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_chart": "There is no time series to show for this goal.",
         "group_reference": "reference group",
         "definition_en": "Definition",
+        "suppressed_map": "the map, {n} municipalities ({period})",
     },
 }
 
