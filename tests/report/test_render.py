@@ -50,7 +50,10 @@ def test_front_page_and_goal_article_match_golden_fragments() -> None:
     )
     _golden("goal_gab.html", _fragment(html, '<article class="goal" id="maal-th-gab"', "article"))
     notes = _fragment(html, '<section class="notes"', "section")
-    assert 'href="#maal-th-dansk">Flere består danskprøven inden for 3 år.</a>: Roskilde: 2016' in notes
+    assert (
+        'href="#maal-th-dansk">Flere består danskprøven inden for 3 år.</a>: Roskilde: 2016'
+        in notes
+    )
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
