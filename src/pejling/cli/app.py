@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from pejling import __version__
-from pejling.cli.common import console, guard, open_workspace
+from pejling.cli.common import console, guard, open_workspace, refuse_lint_errors
 from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
 from pejling.errors import UserError
 from pejling.evaluation.evaluate import evaluate_policy
@@ -220,11 +220,7 @@ def workspace_statuses(ws: Workspace, policy_key: str | None) -> list[GoalStatus
     with Store.open(ws.db_path, read_only=True) as store:
         source = StoreSeries(store)
         for lp in policies:
-            _p, issues = lint_file(lp.path, catalog)
-            errs = [i for i in issues if i.severity.value == "error"]
-            if errs:
-                text = "\n".join(render_issue(i) for i in errs)
-                raise UserError(f"{ws.display(lp.path)} has lint errors; fix them first:\n{text}")
+            refuse_lint_errors(ws, lp, catalog)
             out.extend(evaluate_policy(lp.policy, catalog, source))
     return out
 

@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 
 from pejling.errors import UserError
-from pejling.workspace import Workspace
+from pejling.spec.catalog import Catalog
+from pejling.workspace import LoadedPolicy, Workspace
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,3 +47,15 @@ def workspace_path(option: Path | None) -> Path:
 def open_workspace(option: Path | None) -> Workspace:
     """Open the workspace named by --workspace / environment / cwd."""
     return Workspace.open(workspace_path(option))
+
+
+def refuse_lint_errors(ws: Workspace, lp: LoadedPolicy, catalog: Catalog) -> None:
+    """Stop with every lint error of a policy: status and reports only run on clean policies."""
+    from pejling.spec.lint import lint_file
+    from pejling.spec.lint.report import render_issue
+
+    _p, issues = lint_file(lp.path, catalog)
+    errs = [i for i in issues if i.severity.value == "error"]
+    if errs:
+        text = "\n".join(render_issue(i) for i in errs)
+        raise UserError(f"{ws.display(lp.path)} has lint errors; fix them first:\n{text}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pejling.cli.common import console, guard, open_workspace
+from pejling.cli.common import console, guard, open_workspace, refuse_lint_errors
 from pejling.cli.register_cmd import lazy_progress
 from pejling.errors import UserError
 from pejling.report.build import FORMATS, make_report, write_report_files
@@ -15,8 +15,6 @@ from pejling.report.data import ObservationCache
 from pejling.report.model import Report
 from pejling.report.parallel import charts_for
 from pejling.report.texts import status_label
-from pejling.spec.lint import lint_file
-from pejling.spec.lint.report import render_issue
 from pejling.store.database import Store
 from pejling.workspace import LoadedPolicy, Workspace
 
@@ -48,11 +46,7 @@ def _policies(ws: Workspace, key: str | None) -> list[LoadedPolicy]:
         raise UserError(f"no policies in {ws.policies_dir}; add one or run `pejling demo`")
     catalog = ws.catalog()
     for lp in policies:
-        _p, issues = lint_file(lp.path, catalog)
-        errs = [i for i in issues if i.severity.value == "error"]
-        if errs:
-            text = "\n".join(render_issue(i) for i in errs)
-            raise UserError(f"{ws.display(lp.path)} has lint errors; fix them first:\n{text}")
+        refuse_lint_errors(ws, lp, catalog)
     return policies
 
 

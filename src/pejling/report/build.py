@@ -22,7 +22,7 @@ from pejling.report.render import (
     render_html,
     render_pdf,
 )
-from pejling.report.workbook import write_workbook
+from pejling.report.workbook import workbook_bytes
 from pejling.spec.catalog import Catalog
 from pejling.spec.policy import Policy
 from pejling.store.database import Store
@@ -106,13 +106,12 @@ def write_report_files(
             if step:
                 step("pdf")
             pdf_path = out_dir / f"{base}.pdf"
-            write_atomic(pdf_path, render_pdf(render_html(report, charts, None)))
+            # the PDF is the report without site links (the same HTML when there are none)
+            pdf_html = html if links is None else render_html(report, charts)
+            write_atomic(pdf_path, render_pdf(pdf_html))
     if "xlsx" in formats:
         if step:
             step("xlsx")
         xlsx_path = out_dir / f"{base}.xlsx"
-        with tempfile.TemporaryDirectory(dir=out_dir.parent if out_dir.exists() else None) as td:
-            tmp = Path(td) / "book.xlsx"
-            write_workbook(report, tmp)
-            write_atomic(xlsx_path, tmp.read_bytes())
+        write_atomic(xlsx_path, workbook_bytes(report))
     return ReportFiles(report, html_path, pdf_path, xlsx_path)

@@ -20,10 +20,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 import vl_convert as vlc
 
-from pejling.evaluation.status import GoalStatusCode
 from pejling.formatting import fmt_value
 from pejling.reference.municipalities import name_of
-from pejling.report.model import GoalSection, MapView
+from pejling.report.model import GoalSection
 from pejling.report.texts import labels
 
 Spec = dict[str, Any]
@@ -390,15 +389,7 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def status_colour_of(code: GoalStatusCode) -> str:
-    """Re-exported for templates."""
-    from pejling.report.texts import STATUS_COLOUR
-
-    return STATUS_COLOUR[code]
-
-
 __all__ = [
-    "MapView",
     "chart_alt",
     "goal_chart_spec",
     "map_alt",

@@ -7,6 +7,7 @@ silently treat them as zero.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -41,7 +42,13 @@ def _sheet(ws: Worksheet, header: list[str], rows: list[list[Cell]], number_cols
 
 
 def write_workbook(report: Report, path: Path) -> None:
-    """Write the workbook (overview, figures, municipalities, initiatives, notes)."""
+    """Write the workbook to a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(workbook_bytes(report))
+
+
+def workbook_bytes(report: Report) -> bytes:
+    """The workbook (overview, figures, municipalities, initiatives, notes) as XLSX bytes."""
     t = labels(report.lang)
     supp = t["suppressed"]
     wb = Workbook()
@@ -152,5 +159,6 @@ def write_workbook(report: Report, path: Path) -> None:
     nrows.append([t["lags"], t["lags_text"]])
     nrows.append([t["map"], t["map_attribution"]])
     _sheet(notes, ["", ""], nrows, set())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
