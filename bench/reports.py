@@ -119,6 +119,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from pejling.report.build import make_report, report_basename, write_atomic
+    from pejling.periods import Period
     from pejling.report.data import ObservationCache
     from pejling.report.parallel import charts_for, default_jobs
     from pejling.report.render import render_charts, render_html, render_pdf
@@ -134,9 +135,10 @@ def main() -> None:
     catalog = ws.catalog()
     t0 = time.perf_counter()
     with Store.open(ws.db_path, read_only=True) as store:
-        cache = ObservationCache(store, until_t=2024.999)
+        as_of = Period.year(2024)
+        cache = ObservationCache(store, as_of=as_of)
         reports = [
-            make_report(store, lp.policy, catalog, year=2024, lang="da", threshold=5, cache=cache)
+            make_report(store, lp.policy, catalog, as_of=as_of, lang="da", threshold=5, cache=cache)
             for lp in policies
         ]
     stages.append(("report models (98)", len(reports), time.perf_counter() - t0))
@@ -150,7 +152,7 @@ def main() -> None:
         charts_total += sum((c.chart is not None) + (c.map is not None) for c in charts.values())
         html = render_html(r, charts).encode()
         size += len(html)
-        write_atomic(out / f"{report_basename(r.policy, r.year, r.lang)}.html", html)
+        write_atomic(out / f"{report_basename(r.policy, r.as_of, r.lang)}.html", html)
     html_s = time.perf_counter() - t0
     stages.append((f"HTML for all 98 ({charts_total} charts, {jobs} jobs)", len(reports), html_s))
 
@@ -158,7 +160,7 @@ def main() -> None:
     t0 = time.perf_counter()
     charts = render_charts(one)
     pdf = render_pdf(render_html(one, charts))
-    write_atomic(out / f"{report_basename(one.policy, one.year, one.lang)}.pdf", pdf)
+    write_atomic(out / f"{report_basename(one.policy, one.as_of, one.lang)}.pdf", pdf)
     pdf_s = time.perf_counter() - t0
     stages.append(("one PDF (Roskilde, incl. charts)", len(pdf), pdf_s))
 

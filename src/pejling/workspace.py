@@ -95,16 +95,41 @@ class Workspace:
                 problems.extend(exc.problems)
                 continue
             loaded.append(LoadedPolicy(policy, path, source))
+        by_id: dict[str, list[LoadedPolicy]] = {}
+        for lp in loaded:
+            by_id.setdefault(lp.policy.id, []).append(lp)
+        for policy_id, same in by_id.items():
+            if len(same) > 1:
+                files = ", ".join(self.display(lp.path) for lp in same)
+                problems.append(
+                    Problem(
+                        files,
+                        f"policy id '{policy_id}' is used by {len(same)} files",
+                        "one id per policy (reports and site pages are named after it)",
+                        code="duplicate-policy-id",
+                    )
+                )
         if problems:
             raise SpecError("policies", problems)
         return loaded
 
     def find_policy(self, key: str) -> LoadedPolicy:
-        """A policy by id or file stem; did-you-mean when unknown."""
+        """A policy by id, file name (with or without .yaml) or path; did-you-mean when unknown."""
         policies = self.load_policies()
+        wanted = Path(key)
         for lp in policies:
-            if key in {lp.policy.id, lp.path.stem}:
+            if key in {lp.policy.id, lp.path.stem, lp.path.name}:
                 return lp
+            if (
+                wanted.suffix in (".yaml", ".yml")
+                and wanted.exists()
+                and wanted.resolve() == lp.path.resolve()
+            ):
+                return lp
+        if wanted.suffix in (".yaml", ".yml") and wanted.is_file():
+            # a policy file outside the workspace's policies/ folder, judged on its data
+            policy, source = load_model(Policy, wanted, str(wanted))
+            return LoadedPolicy(policy, wanted.resolve(), source)
         from pejling.suggest import did_you_mean
 
         hint = did_you_mean(key, [lp.policy.id for lp in policies])

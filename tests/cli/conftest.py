@@ -1,5 +1,5 @@
 """CLI tests use the shared fixtures in tests/conftest.py."""
 
-from tests.conftest import DEMO_PERSONS, Run
+from tests.conftest import DEMO_ARGS, Run
 
-__all__ = ["DEMO_PERSONS", "Run"]
+__all__ = ["DEMO_ARGS", "Run"]

@@ -40,6 +40,34 @@ def test_open_sdg_public_cases(run: Run) -> None:
     assert good["status"] == "on_track"
 
 
+def test_no_target_rule_reproduces_the_published_formulas(run: Run) -> None:
+    # 96 → 97 over three years, maximum 100: c = 1 − 0,96^4,44; v = (97/96)^(1/3) − 1;
+    # v ≥ 0,015·c? c = 0,16597, 0,015·c = 0,0024896; v = 0,0034602 → substantial (on track),
+    # score = min(500·v/c − 5; 5) = 5 (capped).
+    data = json.loads(
+        run(
+            "progress", "--baseline", "2015:96", "--latest", "2018:97", "--direction", "higher",
+            "--limit", "100", "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    c = 1 - 0.96**4.44
+    v = (97 / 96) ** (1 / 3) - 1
+    assert data["scaling_factor"] == pytest.approx(c, abs=1e-6)
+    assert data["progress"] == pytest.approx(v, abs=1e-6)
+    assert data["score"] == pytest.approx(min(500 * v / c - 5, 5), abs=1e-6)
+    assert data["status"] == "on_track"
+    # a slower rise, 96 → 96,2: v = 0,000694 < 0,005·c → limited, score 500·v/c − 2,5
+    slow = json.loads(
+        run(
+            "progress", "--baseline", "2015:96", "--latest", "2018:96.2", "--direction", "higher",
+            "--limit", "100", "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    v2 = (96.2 / 96) ** (1 / 3) - 1
+    assert slow["score"] == pytest.approx(500 * v2 / c - 2.5, abs=1e-6)
+    assert slow["progress_class"] == "limited"
+
+
 def test_no_target_with_limit_and_table_output(run: Run) -> None:
     proc = run(
         "progress",

@@ -83,3 +83,17 @@ def test_every_register_table_and_computable_indicator_is_documented() -> None:
             assert f"- `{ind_id}`" in indicators, ind_id
     for word in (*PREDICATES, *VALUES):
         assert f"`{word}" in indicators, word
+
+
+def test_the_full_policy_example_lints_as_the_docs_say(tmp_path: Path) -> None:
+    from pejling.spec.lint import lint_file
+
+    doc = (ROOT / "docs" / "policy-format.md").read_text(encoding="utf-8")
+    example = doc.split("## A full example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    policy, issues = lint_file(path, load_catalog())
+    assert policy is not None
+    warnings = sorted((i.rule, i.subject) for i in issues if i.severity.value == "warning")
+    assert not [i for i in issues if i.severity.value == "error"]
+    assert warnings == [("no-baseline", "goal 'maal-3a'"), ("no-measurement", "goal 'maal-3b'")]

@@ -33,6 +33,12 @@ RESIDENCE = (
 EMPLOYMENT = f"cpr;start;end;weekly_hours;kind\n{CPR_A};01.02.2017;;37,5;ordinary\n"
 
 
+def weighted(weight_a: str, weight_b: str) -> str:
+    """PERSONS with the optional provenance and weight columns (B sampled of Danish origin)."""
+    header, a, b = PERSONS.strip().split("\n")
+    return f"{header};provenance;weight\n{a};synthetic;{weight_a}\n{b};synthetic;{weight_b}\n"
+
+
 def write(folder: Path, files: dict[str, str | bytes]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -95,6 +101,21 @@ def test_reimport_is_unchanged_and_other_key_is_not(store: Store, tmp_path: Path
     assert "uændret" in again.summary()
     other = import_register(store, [folder], PseudonymKey(b"another-key-0123456789"))
     assert {r.outcome for r in other.tables} == {"imported"}
+
+
+def test_weights_are_optional_and_read_as_numbers(store: Store, tmp_path: Path) -> None:
+    # with the weight column: B stands for 12.5 persons (decimal comma), A's empty weight is 1
+    folder = write(tmp_path / "weighted", {"persons.csv": weighted("", "12,5"),
+                                           "residence_spells.csv": RESIDENCE})  # fmt: skip
+    import_register(store, [folder], KEY)
+    rows = store.con.execute(
+        "SELECT origin, provenance, weight FROM persons ORDER BY origin"
+    ).fetchall()
+    assert rows == [("danish_origin", "synthetic", 12.5), ("immigrant", "synthetic", None)]
+    # without the columns (a real register): empty provenance and weight
+    import_register(store, [good(tmp_path)], KEY)
+    rows = store.con.execute("SELECT provenance, weight FROM persons").fetchall()
+    assert rows == [(None, None), (None, None)]
 
 
 def test_sql_hmac_matches_python_hmac() -> None:
@@ -200,6 +221,16 @@ BAD_CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         {"persons.csv": PERSONS + "1;2;3\n"},
         "persons.csv",
         "cannot be read as a table",
+    ),
+    "weight_below_one": (
+        {"persons.csv": weighted("", "0,5")},
+        "persons.csv:3, column weight",
+        "'0,5' is out of range",
+    ),
+    "weight_not_a_number": (
+        {"persons.csv": weighted("", "halvtreds")},
+        "persons.csv:3, column weight",
+        "'halvtreds' is not a number",
     ),
 }
 

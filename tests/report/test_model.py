@@ -48,13 +48,16 @@ def pt(period: str, value: float, num: float | None, den: float | None) -> Point
     return Point(Period.parse(period), value, num, den, source="Test", vintage="2024-12-30")
 
 
-def _report(data: dict[tuple[str, int, str], list[Point]], threshold: int = 5) -> Report:
+def _report(
+    data: dict[tuple[str, int, str], list[Point]], threshold: int = 5, year: int = 2019
+) -> Report:
+    """The report as of 2019: the deadline (2020) is still ahead, so goals get a forecast."""
     policy, _ = load_model_text(Policy, POLICY, "t.yaml")
     return build_report(
         policy,
         load_catalog(),
         InMemoryReportSource(data),
-        year=2020,
+        year=year,
         threshold=threshold,
         today=date(2026, 11, 25),
     )
@@ -79,8 +82,11 @@ def test_sections_follow_the_policy_with_status_counts_and_initiatives() -> None
     assert [s.role for s in gab.series] == ["focal", "reference"]
     assert gab.is_gap
     assert tiltag.series == []
-    assert tiltag.status.status is GoalStatusCode.NOT_ASSESSABLE
-    assert sum(r.status_counts.values()) == 3
+    assert tiltag.status.status is GoalStatusCode.INITIATIVE_ONLY
+    # initiative-only goals are counted apart from the goals with a result target
+    assert sum(r.status_counts.values()) == 2
+    assert r.initiative_only == 1
+    assert not r.synthetic
     assert r.suppressed_count == 0
     assert r.data_dates == ["2024-12-30"]
     # Wilson interval on 62/100 ≈ 52.2 %–70.9 %.
@@ -102,8 +108,13 @@ def test_small_latest_cell_is_suppressed_and_its_numbers_leave_the_reason() -> N
     assert last.numerator is None
     assert dansk.latest_suppressed
     assert "75" not in dansk.reason
-    assert "Det seneste tal bygger på færre end 5 personer" in dansk.reason
+    assert "hviler på færre end 5 personer" in dansk.reason
     assert dansk.status.latest is None  # the quoted latest value is gone too
+    # no verdict rests on a hidden figure: the status says why there is none
+    assert dansk.status.status is GoalStatusCode.NOT_ASSESSABLE
+    assert dansk.status.status_label() == "Kan ikke vurderes – tallet er diskretioneret"
+    assert dansk.status.persons is None
+    assert r.status_counts[GoalStatusCode.NOT_ASSESSABLE] == 1
     assert r.suppressed_count == 1
 
 
@@ -183,7 +194,7 @@ def test_report_year_is_the_callers_cut() -> None:
     data = _base()
     data[(D3, 265, "")] = [p for p in data[(D3, 265, "")] if p.period.t <= 2018]
     r = _report(data)
-    assert r.year == 2020
+    assert r.year == 2019
     latest = r.goals()[0].status.latest
     assert latest is not None
     assert latest.period.label == "2018"
@@ -197,6 +208,46 @@ def test_small_baseline_from_data_is_hidden_with_what_derives_from_it() -> None:
     assert dansk.baseline_suppressed
     assert not dansk.latest_suppressed
     assert dansk.status.baseline is None
-    assert dansk.reason.startswith("Udgangspunktet bygger på færre end 5 personer")
+    assert dansk.status.status is GoalStatusCode.NOT_ASSESSABLE
+    assert dansk.reason.startswith("Tallene, som status skulle bygge på, hviler på færre end 5")
     assert dansk.status.latest is not None  # the latest figure is published
     assert dansk.status.target_value == 70  # an absolute target does not reveal the baseline
+
+
+def test_sources_are_separate_lines_and_synthetic_data_is_marked() -> None:
+    data = _base()
+    own = [
+        Point(p.period, p.value, p.numerator, p.denominator, source="pejling compute",
+              vintage="2024-12-31", provenance="synthetic", persons=p.denominator)
+        for p in data[(D3, 265, "")]
+    ]  # fmt: skip
+    data[(D3, 265, "")] = [*own, pt("2015", 40, None, None)]
+    r = _report(data)
+    dansk = r.goals()[0]
+    assert r.synthetic
+    assert dansk.synthetic
+    roles = [(s.role, s.source) for s in dansk.series]
+    assert roles[0] == ("focal", "register")
+    assert ("other", "Test") in roles
+    focal = dansk.series[0]
+    assert [p.period.label for p in focal.points] == ["2016", "2018", "2019"]
+    assert focal.source_label == "Syntetisk registeropgørelse"
+    assert dansk.status.series_source == "register"
+    assert dansk.status.baseline is not None
+    assert dansk.status.baseline.period.label == "2016"  # never the other source's 2015
+
+
+def test_policy_that_has_ended_is_judged_at_its_deadline() -> None:
+    data = _base()
+    data[(D3, 265, "")].append(pt("2022", 80, 80, 100))
+    policy, _ = load_model_text(Policy, POLICY, "t.yaml")
+    r = build_report(policy, load_catalog(), InMemoryReportSource(data), as_of=Period.year(2024),
+                     today=date(2026, 11, 25))  # fmt: skip
+    dansk = r.goals()[0]
+    assert r.policy_ended
+    assert dansk.status.final
+    assert dansk.status.latest is not None
+    assert dansk.status.latest.period.label == "2019"
+    assert dansk.status.since is not None
+    assert dansk.status.since.period.label == "2022"
+    assert dansk.status.status is GoalStatusCode.NOT_ACHIEVED

@@ -19,8 +19,7 @@ from pypdf import PdfReader
 from pejling.formatting import fmt_value
 from pejling.report.build import make_report
 from pejling.report.model import Report
-from pejling.report.render import render_charts
-from pejling.report.texts import status_label
+from pejling.report.render import render_charts, series_name
 from pejling.spec.compute import Measure
 from pejling.store.database import Store
 from pejling.workspace import Workspace
@@ -33,9 +32,10 @@ def _reports(demo_dir: Path) -> list[Report]:
     ws = Workspace.open(demo_dir)
     with Store.open(ws.db_path, read_only=True) as store:
         return [
-            make_report(store, lp.policy, ws.catalog(), year=None, lang="da", threshold=THRESHOLD)
+            make_report(store, lp.policy, ws.catalog(), as_of=None, lang="da",
+                        threshold=THRESHOLD, min_persons=ws.settings.evaluation.min_persons)
             for lp in ws.load_policies()
-        ]
+        ]  # fmt: skip
 
 
 def test_demo_wrote_the_four_seed_reports_and_the_site(demo_dir: Path) -> None:
@@ -62,13 +62,13 @@ def test_pdf_has_the_goals_statuses_and_numbers(demo_dir: Path) -> None:
     assert "Datanoter" in flat
     for g in report.goals():
         assert g.title in flat, g.title
-        assert status_label(g.status.status, "da") in flat
+        assert g.status.status_label("da") in flat, g.status.status_label("da")
         if g.status.latest is not None and not g.latest_suppressed:
             number = fmt_value(g.status.latest.value, g.status.unit, "da")
             assert number in flat, (g.status.goal_id, number)
     first = reader.pages[0].extract_text() or ""
     assert "Overblik" in first
-    assert "Ikke på rette vej" in first
+    assert "Politikkens periode (2015–2018) er udløbet" in re.sub(r"\s+", " ", first)
 
 
 def _site_pages(demo_dir: Path) -> list[Path]:
@@ -155,16 +155,29 @@ def test_chart_data_sets_hold_only_published_figures(demo_dir: Path) -> None:
                 for p in s.points
                 if p.value is not None
             }
-            hidden_t = {p.period.t for s in g.series for p in s.points if p.suppressed}
             if c.chart_spec is not None:
                 line = next(
                     layer for layer in c.chart_spec["layer"] if layer["mark"]["type"] == "line"
                 )
+                hidden_in = {
+                    series_name(g, s, report.municipality_name, "da"): {
+                        p.period.t for p in s.points if p.suppressed
+                    }
+                    for s in g.series
+                }
+                segments: dict[str, list[float]] = {}
                 for row in line["data"]["values"]:
                     assert (row["t"], round(row["value"], 9)) in published, (g.anchor, row)
+                    segments.setdefault(row["segment"], []).append(row["t"])
+                    hidden_in.setdefault(row["segment"], hidden_in[row["serie"]])
+                # no line segment bridges a year its own series hides
+                for segment, ts in segments.items():
+                    gap = {t for t in hidden_in[segment] if min(ts) < t < max(ts)}
+                    assert not gap, (g.anchor, segment, ts)
                 band = [layer for layer in c.chart_spec["layer"] if layer["mark"]["type"] == "area"]
                 for layer in band:
-                    assert not {row["t"] for row in layer["data"]["values"]} & hidden_t
+                    for row in layer["data"]["values"]:
+                        assert row["t"] not in hidden_in[row["serie"]], (g.anchor, row)
             if c.map_spec is not None and g.map is not None:
                 values = {
                     f["properties"]["code"]: f["properties"]["value"]
@@ -180,4 +193,37 @@ def test_chart_data_sets_hold_only_published_figures(demo_dir: Path) -> None:
 def test_workbook_sheets(demo_dir: Path, seed: str) -> None:
     book = next((demo_dir / "reports").glob(f"{seed}-status-*.xlsx"))
     wb = load_workbook(book)
-    assert wb.sheetnames[:2] == ["Overblik", "Tal bag figuren"]
+    assert wb.sheetnames[:3] == ["Læs først", "Overblik", "Tal bag figuren"]
+
+
+SYNTHETIC = "SYNTETISKE DATA"
+
+
+def test_every_output_of_the_demo_says_the_data_are_synthetic(demo_dir: Path) -> None:
+    """Every PDF page, every site page and every workbook carries the synthetic label."""
+    reports = demo_dir / "reports"
+    for pdf in sorted(reports.glob("*.pdf")):
+        reader = PdfReader(pdf)
+        for number, page in enumerate(reader.pages, start=1):
+            text = re.sub(r"\s+", " ", page.extract_text() or "")
+            assert SYNTHETIC in text, f"{pdf.name} page {number}"
+        first = re.sub(r"\s+", " ", reader.pages[0].extract_text() or "")
+        assert "beskriver ikke rigtige personer" in first, pdf.name  # the front-page banner
+    site_pages = _site_pages(demo_dir)
+    assert site_pages
+    for site_page in site_pages:
+        html = site_page.read_text(encoding="utf-8")
+        assert 'class="synthetic-banner"' in html, site_page
+        assert SYNTHETIC in html, site_page
+    books = sorted(reports.glob("*.xlsx")) + sorted((reports / "site").rglob("*.xlsx"))
+    for book in books:
+        wb = load_workbook(book)
+        sheet = wb[wb.sheetnames[0]]
+        text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+        assert SYNTHETIC in text, book.name
+        figures = wb["Tal bag figuren"]
+        header = [c.value for c in figures[1]]
+        assert "Oprindelse" in header, book.name
+        column = header.index("Oprindelse")
+        values = {row[column] for row in figures.iter_rows(min_row=2, values_only=True)}
+        assert "Syntetisk (genereret)" in values, book.name

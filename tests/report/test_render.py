@@ -51,7 +51,7 @@ def test_front_page_and_goal_article_match_golden_fragments() -> None:
     _golden("goal_gab.html", _fragment(html, '<article class="goal" id="maal-th-gab"', "article"))
     notes = _fragment(html, '<section class="notes"', "section")
     assert (
-        'href="#maal-th-dansk">Flere består danskprøven inden for 3 år.</a>: Roskilde: 2016'
+        'href="#maal-th-dansk">Flere består danskprøven inden for 3 år.</a>: Roskilde (Test): 2016'
         in notes
     )
 
@@ -132,6 +132,7 @@ def test_workbook_holds_every_figure_and_words_for_suppressed(tmp_path: Path) ->
     write_workbook(r, path)
     wb = load_workbook(path)
     assert wb.sheetnames == [
+        "Læs først",
         "Overblik",
         "Tal bag figuren",
         "Kort over kommunerne",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pejling.spec.catalog import Catalog, load_catalog
-from pejling.spec.lint import lint_file
+from pejling.spec.lint import lint_file, lint_files
 from pejling.spec.lint.report import render_issue, summarise
 
 GOLDEN = Path(__file__).parent / "golden" / "lint_bad_policies.txt"
@@ -31,7 +31,7 @@ themes:
     goals:
       - id: g1
         statement: Aktiveringsgraden skal op.
-        indicator: {id: activation_degree}
+        indicator: {id: activation_degree, source: register}
         target: {kind: level, value: 60}
         baseline: {value: 50, date: 2019, source: jobindsats.dk}
         deadline: 2023
@@ -50,7 +50,14 @@ MISTAKES: dict[str, tuple[str, str]] = {
     "missing_baseline_date": ("{value: 50, date: 2019, source: jobindsats.dk}", "{value: 50, source: jobindsats.dk}"),
     "duplicate_ids": ("  - {id: i1, title: Virksomhedspraktik, status: running}\n",
                       "  - {id: i1, title: Virksomhedspraktik, status: running}\n  - {id: g1, title: X, goals: [g1], status: planned}\n"),
-    "unknown_indicator": ("{id: activation_degree}", "{id: activation_degre}"),
+    "unknown_indicator": ("{id: activation_degree,", "{id: activation_degre,"),
+    "source_not_stated": ("{id: activation_degree, source: register}", "{id: activation_degree}"),
+    "interim_order": ("target: {kind: level, value: 60}",
+                      "target: {kind: level, value: 60, interim: [{deadline: 2022, value: 55}, {deadline: 2021, value: 58}]}"),
+    "interim_backwards": ("target: {kind: level, value: 60}",
+                          "target: {kind: level, value: 60, interim: [{deadline: 2021, value: 58}, {deadline: 2022, value: 55}]}"),
+    "interim_after_deadline": ("target: {kind: level, value: 60}",
+                               "target: {kind: level, value: 60, interim: [{deadline: 2024, value: 55}]}"),
     "invalid_municipality": ("municipality: 265", "municipality: 999"),
     "bad_yaml": ("title: Beskæftigelse\n", "title: Beskæftigelse\n   goals: [\n"),
     "unknown_initiative": ("initiatives: [i1]", "initiatives: [i2]"),
@@ -112,6 +119,13 @@ def test_bad_policies_match_golden(tmp_path: Path, catalog: Catalog) -> None:
         ("change_against_direction", "error[target-against-direction]"),
         ("direction_only", "warning[direction-only]"),
         ("unknown_accept_rule", "did you mean 'deadline-after-period'?"),
+        ("source_not_stated", "warning[source-not-stated]"),
+        ("interim_order", "error[interim-order]: goal 'g1': interim target 2021 is not after 2022"),
+        (
+            "interim_backwards",
+            "error[target-against-direction]: goal 'g1': interim target 55 moves back",
+        ),
+        ("interim_after_deadline", "error[interim-order]"),
     ],
 )
 def test_each_mistake_is_precise(
@@ -153,3 +167,17 @@ def test_seed_policies(catalog: Catalog) -> None:
         "roskilde-handleplan-2021": (6, 0),
         "soenderborg-strategi": (2, 0),
     }
+
+
+def test_two_policy_files_with_one_id_are_an_error(tmp_path: Path, catalog: Catalog) -> None:
+    a = tmp_path / "a.yaml"
+    b = tmp_path / "b.yaml"
+    a.write_text(BASE, encoding="utf-8")
+    b.write_text(BASE.replace("title: Demo", "title: Demo 2"), encoding="utf-8")
+    results = lint_files([a, b], catalog, {a: "a.yaml", b: "b.yaml"})
+    rendered = [render_issue(i) for _p, _pol, issues in results for i in issues]
+    assert (
+        "a.yaml:1: error[duplicate-policy-id]: policy 'demo': policy id 'demo' is also used by b.yaml"
+        in "\n".join(rendered)
+    )
+    assert any(r.startswith("b.yaml:1: error[duplicate-policy-id]") for r in rendered)

@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 
 from pejling import __version__
-from pejling.cli.common import console, guard, open_workspace, refuse_lint_errors
+from pejling.cli.common import console, err_console, guard, open_workspace, refuse_lint_errors
 from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
 from pejling.errors import UserError
-from pejling.evaluation.evaluate import evaluate_policy
 from pejling.evaluation.status import GoalStatus
-from pejling.evaluation.store_source import StoreSeries
-from pejling.spec.lint import lint_file
+from pejling.periods import Period
+from pejling.report.model import Report
+from pejling.report.texts import SYNTHETIC_LINE
+from pejling.spec.lint import lint_files
 from pejling.spec.lint.report import render_issue, summarise
 from pejling.store.database import Store
 from pejling.store.observation_import import import_observations
@@ -116,8 +117,7 @@ def lint_cmd(
         catalog = ws.catalog()
         paths = ws.policy_files()
     errors = 0
-    for path in paths:
-        _policy, issues = lint_file(path, catalog)
+    for path, _policy, issues in lint_files(list(paths), catalog):
         for issue in issues:
             console.print(render_issue(issue), markup=False, soft_wrap=True)
         e, w, i = summarise(issues)
@@ -194,9 +194,17 @@ def imports_cmd(
 @guard
 def status(
     policy: Annotated[
-        str | None, typer.Argument(help="Policy id or file name (default: all).")
+        str | None, typer.Argument(help="Policy id, file name or path (default: all).")
     ] = None,
     workspace: WorkspaceOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Judge as of this period: 2018, 2018H2, 2018Q4 or 2018-12 (default: a policy "
+            "that has ended as of its last year, others as of the newest data).",
+        ),
+    ] = None,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.TABLE,
@@ -205,39 +213,57 @@ def status(
     ] = None,
     lang: Annotated[Lang | None, typer.Option(help="Language (default: the workspace's).")] = None,
 ) -> None:
-    """Status of every goal: baseline, latest, target, deadline, status and why."""
+    """Status of every goal: baseline, latest, target, deadline, status and why.
+
+    The same verdicts as the status report for the same period: figures the report suppresses
+    are not printed, and no status rests on them.
+    """
+    from pejling.cli.report_cmd import parse_as_of
+
     ws = open_workspace(workspace)
     language = lang.value if lang else ws.settings.workspace.language
-    statuses = workspace_statuses(ws, policy)
-    emit(statuses, fmt, output, language)
+    reports = workspace_reports(ws, policy, parse_as_of(as_of, None), language)
+    emit(reports, fmt, output, language)
+
+
+def workspace_reports(
+    ws: Workspace, policy_key: str | None, as_of: Period | None, lang: str
+) -> list[Report]:
+    """Judge one or all policies of a workspace (refuses policies with lint errors)."""
+    from pejling.cli.report_cmd import build_reports
+
+    catalog = ws.catalog()
+    policies = [ws.find_policy(policy_key)] if policy_key else ws.load_policies()
+    for lp in policies:
+        refuse_lint_errors(ws, lp, catalog)
+    return build_reports(ws, policies, as_of, lang)
 
 
 def workspace_statuses(ws: Workspace, policy_key: str | None) -> list[GoalStatus]:
-    """Evaluate one or all policies of a workspace (refuses policies with lint errors)."""
-    catalog = ws.catalog()
-    policies = [ws.find_policy(policy_key)] if policy_key else ws.load_policies()
-    out: list[GoalStatus] = []
-    with Store.open(ws.db_path, read_only=True) as store:
-        source = StoreSeries(store)
-        for lp in policies:
-            refuse_lint_errors(ws, lp, catalog)
-            out.extend(evaluate_policy(lp.policy, catalog, source))
-    return out
+    """The published status of every goal of one or all policies (default period)."""
+    reports = workspace_reports(ws, policy_key, None, ws.settings.workspace.language)
+    return [s for r in reports for s in r.statuses()]
 
 
-def emit(statuses: list[GoalStatus], fmt: OutputFormat, output: Path | None, lang: str) -> None:
-    """Write statuses in the chosen format to stdout or a file."""
+def emit(reports: list[Report], fmt: OutputFormat, output: Path | None, lang: str) -> None:
+    """Write the statuses of these reports in the chosen format to stdout or a file."""
+    statuses = [s for r in reports for s in r.statuses()]
+    synthetic = any(r.synthetic for r in reports)
     if fmt is OutputFormat.XLSX:
         target = output or Path("pejling-status.xlsx")
-        to_xlsx(statuses, lang, target)
+        to_xlsx(statuses, lang, target, synthetic=synthetic)
         console.print(f"Skrev {target}")
         return
     if fmt is OutputFormat.TABLE and output is None:
-        print_table(statuses, lang, console)
+        if synthetic:
+            console.print(SYNTHETIC_LINE[lang])
+        print_table(reports, lang, console)
+        if synthetic:
+            console.print(SYNTHETIC_LINE[lang])
         return
+    if synthetic:
+        err_console.print(SYNTHETIC_LINE[lang])
     text = to_json(statuses, lang) if fmt is OutputFormat.JSON else to_csv(statuses, lang)
-    if fmt is OutputFormat.TABLE:
-        text = to_csv(statuses, lang)
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"Skrev {output}")

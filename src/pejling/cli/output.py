@@ -1,4 +1,8 @@
-"""Rendering goal statuses as a terminal table, JSON, CSV or XLSX."""
+"""Rendering published goal statuses as a terminal table, JSON, CSV or XLSX.
+
+The statuses come from the report model (`pejling.report.model`), so the command line shows the
+same verdicts and only the figures the reports publish. Every figure names its source.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -15,51 +19,81 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pejling.evaluation.status import GoalStatus, GoalStatusCode
+from pejling.evaluation.status import GoalStatus, GoalStatusCode, ValueAt
+from pejling.evaluation.texts import source_name
 from pejling.formatting import fmt_value
+
+if TYPE_CHECKING:
+    from pejling.report.model import Report
 
 STYLE = {
     GoalStatusCode.ACHIEVED: "bold green",
+    GoalStatusCode.NOT_ACHIEVED: "bold magenta",
     GoalStatusCode.ON_TRACK: "green",
     GoalStatusCode.AT_RISK: "yellow",
     GoalStatusCode.OFF_TRACK: "red",
     GoalStatusCode.NO_DATA: "dim",
     GoalStatusCode.NOT_ASSESSABLE: "dim",
+    GoalStatusCode.INITIATIVE_ONLY: "cyan",
+    GoalStatusCode.RISING: "default",
+    GoalStatusCode.FALLING: "default",
+    GoalStatusCode.UNCHANGED: "default",
 }
 
 HEADERS = {
-    "da": ["Politik", "Mål", "Udgangspunkt", "Seneste", "Måltal", "Frist", "Status", "Begrundelse"],
-    "en": ["Policy", "Goal", "Baseline", "Latest", "Target", "Deadline", "Status", "Why"],
+    "da": [
+        "Politik",
+        "Mål",
+        "Udgangspunkt",
+        "Seneste",
+        "Måltal",
+        "Frist",
+        "Status",
+        "Begrundelse",
+        "Kilde",
+    ],
+    "en": [
+        "Policy",
+        "Goal",
+        "Baseline",
+        "Latest",
+        "Target",
+        "Deadline",
+        "Status",
+        "Why",
+        "Source",
+    ],
 }
 
 
-def _cells(s: GoalStatus, lang: str) -> list[str]:
-    def at(v: Any) -> str:
-        if v is None:
-            return "–"
-        period = v.period.label_da() if lang == "da" else v.period.label
-        return f"{fmt_value(v.value, s.unit, lang)} ({period})"
+def _at(s: GoalStatus, v: ValueAt | None, lang: str) -> str:
+    if v is None:
+        return "–"
+    period = v.period.label_da() if lang == "da" else v.period.label
+    return f"{fmt_value(v.value, s.unit, lang)} ({period})"
 
-    deadline = (
-        "–" if s.deadline is None else (s.deadline.label_da() if lang == "da" else s.deadline.label)
-    )
-    status = s.status_label(lang) + (
-        " (usikker)" if s.uncertain and lang == "da" else " (uncertain)" if s.uncertain else ""
-    )
-    label = (
-        s.label
-        if not s.is_key_figure
-        else ("Nøgletal: " if lang == "da" else "Key figure: ") + s.statement
-    )
+
+def _label(s: GoalStatus, lang: str) -> str:
+    if not s.is_key_figure:
+        return s.label
+    return ("Nøgletal: " if lang == "da" else "Key figure: ") + s.statement
+
+
+def _cells(s: GoalStatus, lang: str) -> list[str]:
+    deadline = s.target_deadline or s.deadline
+    shown_deadline = "–"
+    if deadline is not None and not s.is_key_figure:
+        shown_deadline = deadline.label_da() if lang == "da" else deadline.label
     return [
         s.policy_id,
-        label,
-        at(s.baseline),
-        at(s.latest),
+        _label(s, lang),
+        _at(s, s.baseline, lang),
+        _at(s, s.latest, lang),
         fmt_value(s.target_value, s.unit, lang) if s.target_value is not None else "–",
-        deadline,
-        status,
+        shown_deadline,
+        s.status_label(lang),
         s.reason(lang),
+        source_name(s.latest or s.baseline, lang),
     ]
 
 
@@ -67,50 +101,79 @@ NARROW = 110
 """Below this console width a table of eight columns is unreadable: print one block per goal."""
 
 
-def print_cards(statuses: Sequence[GoalStatus], lang: str, console: Console) -> None:
+def _policy_line(r: Report, lang: str) -> str:
+    start, end = r.policy.period.start, r.policy.period.end
+    period = (
+        f"{start.label_da()}–{end.label_da()}" if lang == "da" else f"{start.label}–{end.label}"
+    )
+    as_of = r.as_of.label_da() if lang == "da" else r.as_of.label
+    if lang == "da":
+        ended = f" Perioden {period} er udløbet." if r.policy_ended else ""
+        return f"{r.policy.id}: vurderet pr. {as_of}.{ended}"
+    ended = f" The period {period} has ended." if r.policy_ended else ""
+    return f"{r.policy.id}: judged as of {as_of}.{ended}"
+
+
+def print_cards(reports: Sequence[Report], lang: str, console: Console) -> None:
     """One short block per goal, for narrow terminals and logs."""
     h = HEADERS[lang]
-    current = None
-    for s in statuses:
-        if s.policy_id != current:
-            current = s.policy_id
-            console.rule(f"[bold]{current}[/]")
-        cells = _cells(s, lang)
-        head = Text(cells[1], style="bold")
-        head.append(" — ")
-        head.append(cells[6], style=STYLE[s.status])
-        console.print(head)
-        console.print(
-            f"  {h[2]}: {cells[2]} · {h[3]}: {cells[3]} · {h[4]}: {cells[4]} · {h[5]}: {cells[5]}",
-            markup=False,
-            highlight=False,
-        )
-        console.print(Text(f"  {h[7]}: {cells[7]}"), highlight=False)
+    for r in reports:
+        console.rule(f"[bold]{r.policy.id}[/]")
+        console.print(_policy_line(r, lang), markup=False)
+        for s in r.statuses():
+            cells = _cells(s, lang)
+            head = Text(cells[1], style="bold")
+            head.append(" — ")
+            head.append(cells[6], style=STYLE[s.status])
+            console.print(head)
+            console.print(
+                f"  {h[2]}: {cells[2]} · {h[3]}: {cells[3]} · {h[4]}: {cells[4]} · {h[5]}: "
+                f"{cells[5]} · {h[8]}: {cells[8]}",
+                markup=False,
+                highlight=False,
+            )
+            console.print(Text(f"  {h[7]}: {cells[7]}"), highlight=False)
 
 
-def print_table(statuses: Sequence[GoalStatus], lang: str, console: Console) -> None:
+def print_table(reports: Sequence[Report], lang: str, console: Console) -> None:
     """A readable table per policy (cards when the console is narrow)."""
     if console.width < NARROW:
-        print_cards(statuses, lang, console)
+        print_cards(reports, lang, console)
         return
-    by_policy: dict[str, list[GoalStatus]] = {}
-    for s in statuses:
-        by_policy.setdefault(s.policy_id, []).append(s)
-    for policy_id, rows in by_policy.items():
-        table = Table(title=policy_id, show_lines=True, expand=True)
+    for r in reports:
+        table = Table(title=_policy_line(r, lang), show_lines=True, expand=True)
         for i, header in enumerate(HEADERS[lang][1:]):
-            table.add_column(header, ratio=4 if i == 6 else 2 if i == 0 else 1, min_width=8)
-        for s in rows:
-            cells = _cells(s, lang)[1:]
-            if len(cells[0]) > 70:
-                cells[0] = cells[0][:69].rstrip() + "…"
-            cells[5] = Text(cells[5], style=STYLE[s.status])  # type: ignore[call-overload]
+            table.add_column(header, ratio=4 if i == 6 else 2 if i in (0, 7) else 1, min_width=8)
+        for s in r.statuses():
+            cells: list[str | Text] = list(_cells(s, lang)[1:])
+            label = str(cells[0])
+            if len(label) > 70:
+                cells[0] = label[:69].rstrip() + "…"
+            cells[5] = Text(str(cells[5]), style=STYLE[s.status])
             table.add_row(*cells)
         console.print(table)
 
 
+def _value(v: ValueAt | None) -> dict[str, Any] | None:
+    if v is None:
+        return None
+    return {
+        "value": v.value,
+        "period": v.period.label,
+        "source": v.source,
+        "series_source": v.series,
+        "provenance": v.provenance,
+        "publisher": v.publisher,
+        "vintage": v.vintage,
+        "numerator": v.numerator,
+        "denominator": v.denominator,
+        "persons": v.persons,
+        "interval": list(v.interval) if v.interval else None,
+    }
+
+
 def as_records(statuses: Sequence[GoalStatus], lang: str) -> list[dict[str, Any]]:
-    """Machine-readable records (numbers unformatted)."""
+    """Machine-readable records (numbers unformatted; every figure with its source)."""
     out = []
     for s in statuses:
         out.append(
@@ -120,26 +183,57 @@ def as_records(statuses: Sequence[GoalStatus], lang: str) -> list[dict[str, Any]
                 "goal": s.goal_id,
                 "label": s.label,
                 "key_figure": s.is_key_figure,
+                "counted_as_goal": s.is_goal,
                 "kind": s.kind,
                 "indicator": s.indicator_id,
                 "group": s.group,
+                "reference_group": s.reference_group,
                 "unit": s.unit,
                 "municipality": s.municipality_code,
+                "as_of": s.as_of.label if s.as_of else None,
+                "policy_ended": s.policy_ended,
+                "series_source": s.series_source,
+                "other_sources": list(s.other_sources),
                 "baseline": None if s.baseline is None else s.baseline.value,
                 "baseline_period": None if s.baseline is None else s.baseline.period.label,
+                "baseline_detail": _value(s.baseline),
+                "policy_baseline": _value(s.policy_baseline),
                 "latest": None if s.latest is None else s.latest.value,
                 "latest_period": None if s.latest is None else s.latest.period.label,
                 "latest_interval": None if s.latest is None else s.latest.interval,
                 "latest_source": None if s.latest is None else s.latest.source,
+                "latest_detail": _value(s.latest),
+                "since": _value(s.since),
                 "target": s.target_value,
+                "target_deadline": s.target_deadline.label if s.target_deadline else None,
                 "deadline": None if s.deadline is None else s.deadline.label,
+                "final": s.final,
+                "milestones": [
+                    {
+                        "deadline": m.deadline.label,
+                        "target": m.target,
+                        "final": m.final,
+                        "due": m.due,
+                        "met": m.met,
+                        "at": _value(m.at),
+                    }
+                    for m in s.milestones
+                ],
                 "remaining": s.remaining,
                 "projection": s.projection,
+                "speed_per_year": s.speed,
+                "linear_rule": s.linear_rule,
                 "progress": s.progress_value,
                 "score": s.score,
                 "progress_class": s.progress_class,
                 "status": s.status.value,
+                "status_label": s.status_label(lang),
+                "reason_code": s.reason_code.value,
                 "uncertain": s.uncertain,
+                "change_interval": list(s.change_interval) if s.change_interval else None,
+                "persons": s.persons,
+                "suppressed": s.suppressed,
+                "synthetic": s.synthetic,
                 "barometer": s.barometer_movement,
                 "reason": s.reason(lang),
             }
@@ -152,34 +246,65 @@ def to_json(statuses: Sequence[GoalStatus], lang: str) -> str:
     return json.dumps(as_records(statuses, lang), ensure_ascii=False, indent=2)
 
 
+def _provenance(s: GoalStatus, lang: str) -> str:
+    v = s.latest or s.baseline
+    if v is None:
+        return ""
+    words = {
+        "da": {"published": "offentliggjort", "register": "register", "synthetic": "SYNTETISK"},
+        "en": {"published": "published", "register": "register", "synthetic": "SYNTHETIC"},
+    }["en" if lang == "en" else "da"]
+    return words.get(v.provenance, v.provenance)
+
+
 def to_csv(statuses: Sequence[GoalStatus], lang: str) -> str:
-    """CSV with formatted Danish cells (semicolon-separated for Danish Excel)."""
+    """CSV with formatted cells (semicolon-separated for Danish Excel), source and provenance."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";" if lang == "da" else ",")
-    writer.writerow(HEADERS[lang])
+    writer.writerow([*HEADERS[lang], "Oprindelse" if lang == "da" else "Provenance"])
     for s in statuses:
-        writer.writerow(_cells(s, lang))
+        writer.writerow([*_cells(s, lang), _provenance(s, lang)])
     return buf.getvalue()
 
 
-def to_xlsx(statuses: Sequence[GoalStatus], lang: str, path: Path) -> None:
-    """An Excel workbook: a formatted sheet and a sheet of raw numbers."""
+def to_xlsx(
+    statuses: Sequence[GoalStatus], lang: str, path: Path, *, synthetic: bool = False
+) -> None:
+    """An Excel workbook: a note on synthetic data first, a formatted sheet, the raw numbers."""
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Status"
-    ws.append(HEADERS[lang])
+    first = wb.active
+    assert first is not None
+    if synthetic:
+        first.title = "Læs først" if lang == "da" else "Read first"
+        first.append(
+            [
+                "SYNTETISKE DATA: tallene fra personregisteret er beregnet på genererede data "
+                "(pejling synth) og beskriver ikke rigtige personer."
+                if lang == "da"
+                else "SYNTHETIC DATA: the register figures are computed from generated data "
+                "(pejling synth) and describe no real persons."
+            ]
+        )
+        first["A1"].font = Font(bold=True, color="C00000")
+        ws = wb.create_sheet("Status")
+    else:
+        ws = first
+        ws.title = "Status"
+    headers = [*HEADERS[lang], "Oprindelse" if lang == "da" else "Provenance"]
+    ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for s in statuses:
-        ws.append(_cells(s, lang))
-    for col, width in zip("ABCDEFGH", (22, 30, 18, 18, 12, 14, 16, 90), strict=True):
+        ws.append([*_cells(s, lang), _provenance(s, lang)])
+    for col, width in zip("ABCDEFGHIJ", (22, 30, 18, 18, 12, 14, 22, 90, 30, 14), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):
-        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
+        row[7].alignment = Alignment(wrap_text=True, vertical="top")
     raw = wb.create_sheet("Data")
     records = as_records(statuses, lang)
-    keys = [k for k in records[0] if k not in {"group", "latest_interval"}] if records else []
+    skip = {"group", "reference_group", "latest_interval", "other_sources", "baseline_detail",
+            "policy_baseline", "latest_detail", "since", "milestones", "change_interval"}  # fmt: skip
+    keys = [k for k in records[0] if k not in skip] if records else []
     raw.append(keys)
     for r in records:
         raw.append([r[k] for k in keys])

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -123,28 +123,67 @@ def _parse_date(text: str) -> date:
 
 @guard
 def synth(
-    persons: Annotated[int, typer.Option(help="Number of persons.", min=100)] = 50_000,
+    persons: Annotated[
+        int | None,
+        typer.Option(help="Number of persons of the uniform register (default 50000).", min=100),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same register).")] = 1,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the files to.")] = Path(
         "register"
     ),
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
     as_of: Annotated[str, typer.Option(help="Data date of the extract.")] = "2024-12-31",
+    realistic: Annotated[
+        bool,
+        typer.Option(
+            "--realistic",
+            help="Real scale instead of N uniform persons: every immigrant and descendant of "
+            "every municipality (Statistics Denmark's numbers, refugees by arrival year) and a "
+            "sample of the persons of Danish origin with a weight (about 1.3 million persons).",
+        ),
+    ] = False,
+    danish_sample: Annotated[
+        float,
+        typer.Option(
+            help="With --realistic: the sampled fraction of persons of Danish origin; each "
+            "gets the weight 1/fraction.",
+            min=0.001,
+            max=1.0,
+        ),
+    ] = 0.05,
 ) -> None:
     """Write a synthetic national register (all 98 municipalities) and its truth file."""
-    from pejling.register.synthetic import generate
+    from pejling.register.synthetic import generate, generate_realistic
 
     if fmt not in ("parquet", "csv"):
         raise typer.BadParameter("--format must be parquet or csv")
+    if realistic and persons is not None:
+        raise typer.BadParameter("--persons and --realistic exclude each other")
     out.mkdir(parents=True, exist_ok=True)
+    kind: Literal["csv", "parquet"] = "csv" if fmt == "csv" else "parquet"
     with lazy_progress("Genererer register") as progress:
-        summary = generate(
-            persons, seed, out, fmt="csv" if fmt == "csv" else "parquet",
-            as_of=_parse_date(as_of), progress=lambda stage, frac: progress(stage, int(frac * 100), 100),
-        )  # fmt: skip
+
+        def tick(stage: str, fraction: float) -> None:
+            progress(stage, int(fraction * 100), 100)
+
+        if realistic:
+            summary = generate_realistic(
+                seed, out, danish_sample=danish_sample, fmt=kind, as_of=_parse_date(as_of),
+                progress=tick,
+            )  # fmt: skip
+        else:
+            summary = generate(
+                persons or 50_000, seed, out, fmt=kind, as_of=_parse_date(as_of), progress=tick
+            )
     rows = sum(summary.rows.values())
+    design = (
+        f" (alle indvandrere og efterkommere; {fmt_number(100 * danish_sample, 1)} % af personer "
+        f"med dansk oprindelse, vægt {fmt_number(1 / danish_sample, 1)})"
+        if realistic
+        else ""
+    )
     console.print(
-        f"Syntetisk register: {fmt_number(summary.persons, 0)} personer, {fmt_number(rows, 0)} "
-        f"rækker i {len(summary.rows)} tabeller → {out} ({fmt_number(summary.seconds, 1)} s). "
-        "Kun til test og demo."
+        f"Syntetisk register: {fmt_number(summary.persons, 0)} personer{design}, "
+        f"{fmt_number(rows, 0)} rækker i {len(summary.rows)} tabeller → {out} "
+        f"({fmt_number(summary.seconds, 1)} s). Kun til test og demo."
     )

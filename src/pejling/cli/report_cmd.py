@@ -10,11 +10,12 @@ import typer
 from pejling.cli.common import console, guard, open_workspace, refuse_lint_errors
 from pejling.cli.register_cmd import lazy_progress
 from pejling.errors import UserError
+from pejling.periods import Period
 from pejling.report.build import FORMATS, make_report, write_report_files
 from pejling.report.data import ObservationCache
 from pejling.report.model import Report
 from pejling.report.parallel import charts_for
-from pejling.report.texts import status_label
+from pejling.report.texts import SYNTHETIC_LINE, status_label
 from pejling.store.database import Store
 from pejling.workspace import LoadedPolicy, Workspace
 
@@ -24,10 +25,32 @@ WorkspaceOpt = Annotated[
 ]
 YearOpt = Annotated[
     int | None,
+    typer.Option("--year", "-y", help="Report year (the same as --as-of YEAR)."),
+]
+AsOfOpt = Annotated[
+    str | None,
     typer.Option(
-        "--year", "-y", help="Report year: judge goals on data up to this year (default: newest)."
+        "--as-of",
+        help="Judge goals as of this period: 2018, 2018H2, 2018Q4, 2018-12 (default: a policy "
+        "that has ended is judged as of its last year, others as of the newest data).",
     ),
 ]
+
+
+def parse_as_of(as_of: str | None, year: int | None) -> Period | None:
+    """--as-of PERIOD or --year YEAR as a period (None: each policy's default)."""
+    if as_of is not None and year is not None:
+        raise UserError("give either --as-of or --year, not both")
+    if year is not None:
+        return Period.year(year)
+    if as_of is None:
+        return None
+    try:
+        return Period.parse(as_of)
+    except ValueError as exc:
+        raise UserError(f"--as-of: {exc}") from None
+
+
 LangOpt = Annotated[
     str | None, typer.Option("--lang", help="da or en (default: the workspace's language).")
 ]
@@ -51,25 +74,34 @@ def _policies(ws: Workspace, key: str | None) -> list[LoadedPolicy]:
 
 
 def build_reports(
-    ws: Workspace, policies: list[LoadedPolicy], year: int | None, lang: str
+    ws: Workspace, policies: list[LoadedPolicy], as_of: Period | None, lang: str
 ) -> list[Report]:
-    """Evaluate and disclosure-control the reports of these policies (one store session)."""
+    """Evaluate, judge and disclosure-control the reports of these policies (one store session).
+
+    This is also what `pejling status` prints, so the command line and the reports agree.
+    """
+    from pejling.report.model import default_as_of
+
     catalog = ws.catalog()
     threshold = ws.settings.disclosure.threshold
+    min_persons = ws.settings.evaluation.min_persons
     with Store.open(ws.db_path, read_only=True) as store:
         cache = ObservationCache(store)
-        caches: dict[int, ObservationCache] = {}
+        caches: dict[str, ObservationCache] = {}
         out = []
         for lp in policies:
-            y = year
-            if y is None:
-                from pejling.report.model import default_year
-
-                y = default_year(lp.policy, catalog, cache)
-            c = caches.setdefault(y, ObservationCache(store, until_t=y + 0.999))
+            period = as_of or default_as_of(lp.policy, catalog, cache)
+            c = caches.setdefault(period.label, ObservationCache(store, as_of=period))
             out.append(
                 make_report(
-                    store, lp.policy, catalog, year=y, lang=lang, threshold=threshold, cache=c
+                    store,
+                    lp.policy,
+                    catalog,
+                    as_of=period,
+                    lang=lang,
+                    threshold=threshold,
+                    min_persons=min_persons,
+                    cache=c,
                 )
             )
     return out
@@ -81,6 +113,7 @@ def report(
         str | None, typer.Argument(help="Policy id or file name (default: every policy).")
     ] = None,
     workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
     year: YearOpt = None,
     lang: LangOpt = None,
     fmt: Annotated[
@@ -92,8 +125,9 @@ def report(
 ) -> None:
     """Write the annual status report of a policy: HTML, PDF (A4) and an Excel workbook.
 
-    Goals are judged on the data up to the report year; figures resting on fewer persons than
-    the disclosure threshold in pejling.toml are suppressed.
+    Goals are judged on the data known at the end of the report period (a goal whose deadline
+    has passed on its value at the deadline); figures resting on fewer persons than the
+    disclosure threshold in pejling.toml are suppressed, and no status rests on them.
     """
     ws = open_workspace(workspace)
     language = _lang(ws, lang)
@@ -102,7 +136,7 @@ def report(
     if unknown or not formats:
         raise UserError(f"--format {fmt!r}: expected some of {', '.join(FORMATS)}")
     policies = _policies(ws, policy)
-    reports = build_reports(ws, policies, year, language)
+    reports = build_reports(ws, policies, parse_as_of(as_of, year), language)
     target = out or ws.reports_dir
     needs_charts = "html" in formats or "pdf" in formats
     rendered = charts_for(reports) if needs_charts else iter([None] * len(reports))
@@ -117,7 +151,9 @@ def report(
             counts = ", ".join(
                 f"{status_label(code, language)}: {n}" for code, n in r.status_counts.items() if n
             )
-            console.print(f"[bold]{r.policy.title}[/] ({r.year}; {counts})")
+            if r.synthetic:
+                console.print(SYNTHETIC_LINE[language])
+            console.print(f"[bold]{r.policy.title}[/] ({r.period_label}; {counts})")
             for path in (files.html, files.pdf, files.xlsx):
                 if path is not None:
                     console.print(f"  Skrev {ws.display(path)}")
@@ -126,6 +162,7 @@ def report(
 @guard
 def publish(
     workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
     year: YearOpt = None,
     lang: LangOpt = None,
     out: Annotated[
@@ -143,7 +180,7 @@ def publish(
 
     ws = open_workspace(workspace)
     language = _lang(ws, lang)
-    reports = build_reports(ws, _policies(ws, None), year, language)
+    reports = build_reports(ws, _policies(ws, None), parse_as_of(as_of, year), language)
     target = out or ws.reports_dir / "site"
     with lazy_progress("Offentligt websted") as progress:
         done = 0

@@ -1,8 +1,9 @@
 """Compile a `compute:` definition into one DuckDB query (via sqlglot) that returns a cube.
 
 The cube has one row per municipality × period × person-level dimension combination (origin,
-Western/non-Western, MENAPT, arrived aged 0–12, sex, residence basis) with Σ numerator and
-Σ denominator. Every group an observation can be about (non-Western, women, refugees, …) is a
+Western/non-Western, MENAPT, arrived aged 0–12, sex, residence basis) with Σ w·numerator,
+Σ w·denominator (w = the person's sampling weight, 1 when empty) and the unweighted count `n`
+(distinct persons for person-time ratios, else rows). Every group an observation can be about (non-Western, women, refugees, …) is a
 sum of cube cells, so all breakdowns and the national totals (ratio of sums) come from one pass
 over the person-level data; see `engine.groups`.
 
@@ -358,7 +359,7 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
     inner = (
         sqlglot.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
-            *[col(c, "p") for c in (*PERSON_COLUMNS, "cell")],
+            *[col(c, "p") for c in (*PERSON_COLUMNS, "cell", "w")],
             *[exp.alias_(expr, name) for name, expr in ctx.flags.values()],
             *[exp.alias_(expr, name) for name, expr in values.items()],
         )
@@ -370,23 +371,46 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
     )
     if cheap:
         inner = inner.where(exp.and_(*cheap))
+    # sampling weights: numerator and denominator are weighted sums (population estimates);
+    # `n` is the unweighted number the figure rests on — the distinct persons behind a
+    # person-time ratio (which rests on hours or days), else the rows (persons or events)
+    persons = spec.measure is Measure.RATIO
+    weight = col("w", "x")
     rows = sqlglot.select(
         col("municipality", "x"),
         col("period", "x"),
         col("t", "x"),
         col("y", "x"),
         col("cell", "x"),
-        exp.alias_(exp.cast(_outer(numerator), exp.DataType.build("DOUBLE")), "num"),
-        exp.alias_(exp.cast(_outer(denominator), exp.DataType.build("DOUBLE")), "den"),
+        *([col("person_id", "x")] if persons else []),
+        exp.alias_(
+            exp.Mul(
+                this=exp.cast(_outer(numerator), exp.DataType.build("DOUBLE")), expression=weight
+            ),
+            "num",
+        ),
+        exp.alias_(
+            exp.Mul(
+                this=exp.cast(_outer(denominator), exp.DataType.build("DOUBLE")),
+                expression=weight.copy(),
+            ),
+            "den",
+        ),
     ).from_(exp.alias_(exp.Subquery(this=inner), "x"))
     if costly:
         rows = rows.where(exp.and_(*[_outer(c) for c in costly]))
     group_cols = ["municipality", "period", "t", "y", "cell"]
+    count = (
+        exp.Count(this=exp.Distinct(expressions=[exp.column("person_id")]))
+        if persons
+        else exp.Count(this=exp.Star())  # the unweighted Σ den: den is 1 per row
+    )
     grouped = (
         sqlglot.select(
             *[exp.column(c) for c in group_cols],
             exp.alias_(exp.func("sum", exp.column("num")), "num"),
             exp.alias_(exp.func("sum", exp.column("den")), "den"),
+            exp.alias_(count, "n"),
         )
         .from_(exp.alias_(exp.Subquery(this=rows), "rows"))
         .where(exp.Not(this=exp.Is(this=exp.column("num"), expression=exp.null())))
@@ -398,6 +422,7 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
             *_decoded_dimensions(),
             exp.column("num"),
             exp.column("den"),
+            exp.column("n"),
         )
         .from_(exp.alias_(exp.Subquery(this=grouped), "cells"))
         .with_(
@@ -410,6 +435,7 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
             as_=sqlglot.select(
                 exp.Column(this=exp.Star(), table=exp.to_identifier("p")),
                 exp.alias_(_cell_expression(), "cell"),
+                exp.alias_(_parse("CAST(coalesce(p.weight, 1) AS DOUBLE)"), "w"),
             ).from_(exp.alias_(exp.to_table("persons"), "p")),
         )
     )

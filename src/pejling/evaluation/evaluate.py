@@ -1,23 +1,32 @@
-"""Evaluate goals and key figures against their observations.
+"""Decide where each goal and key figure stands, as of a period: the verdict as a value.
 
-The rule (documented in docs/progress-method.md): pick the series of the goal's indicator and
-group in the policy's municipality (for gap goals the difference to the reference group), take the
-baseline (stated in the policy, or read from the data at the baseline period, or else the first
-observation in the policy period) and the latest observation, resolve the target value for the
-target kind, then apply the Open SDG progress method. Small numbers get a 95 % interval and an
-explicit "uncertain" flag when the interval contains the target.
+The rules (docs/progress-method.md): judge one series from one source; take the baseline from
+that series at the baseline date (a figure the policy states from another source is shown beside
+it, never mixed in); judge an expired goal on its value at the deadline; give no verdict when the
+figures rest on fewer than `min_persons` persons; mark a verdict *usikker* when the 95 % interval
+contains the target (or, without a target, when the interval of the change contains 0); use the
+published Open SDG method, and the straight-line rule where compound growth is meaningless.
+Texts are made from the result at the edge (`pejling.evaluation.texts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
-from pejling.evaluation.points import Point, SeriesSource
-from pejling.evaluation.status import GoalStatus, GoalStatusCode, ValueAt
-from pejling.evaluation.texts import Texts
+from pejling.evaluation import series as sr
+from pejling.evaluation.points import Point, Provenance, SeriesSource
+from pejling.evaluation.status import GoalStatus, GoalStatusCode, Milestone, Reason, ValueAt
 from pejling.groups import group_key
+from pejling.periods import Period
 from pejling.progress.barometer import combine_movements, indicator_movement
+from pejling.progress.limits import natural_bounds
+from pejling.progress.linear import (
+    assess_linear_with_target,
+    assess_linear_without_target,
+    speed_per_year,
+)
 from pejling.progress.opensdg import (
     ProgressClass,
     ProgressResult,
@@ -25,10 +34,11 @@ from pejling.progress.opensdg import (
     assess_without_target,
     project,
 )
-from pejling.progress.uncertainty import newcombe_difference, straddles, wilson_interval
+from pejling.progress.uncertainty import mover_difference, straddles
 from pejling.spec.catalog import Catalog
-from pejling.spec.indicator import IndicatorSpec, Unit
+from pejling.spec.indicator import IndicatorSpec
 from pejling.spec.policy import Goal, KeyFigure, Policy, TargetKind, Theme
+from pejling.spec.settings import DEFAULT_MIN_PERSONS
 
 CLASS_TO_STATUS: dict[ProgressClass, GoalStatusCode] = {
     ProgressClass.ACHIEVED: GoalStatusCode.ACHIEVED,
@@ -38,336 +48,487 @@ CLASS_TO_STATUS: dict[ProgressClass, GoalStatusCode] = {
     ProgressClass.DETERIORATION: GoalStatusCode.OFF_TRACK,
     ProgressClass.NOT_ASSESSABLE: GoalStatusCode.NOT_ASSESSABLE,
 }
+UNCHANGED_BELOW = 0.05
+"""A change smaller than this (half the last decimal shown) reads as unchanged."""
 
 
 @dataclass(frozen=True)
-class _Series:
-    points: list[Point]
-    unit: str
-    direction: int  # the direction in which the evaluated series should move
-    pairs: dict[str, tuple[Point, Point]]  # gap goals: period label → (focal, reference)
+class Judging:
+    """What every verdict needs besides the goal: the catalog, the data and the rules."""
+
+    catalog: Catalog
+    source: SeriesSource
+    as_of: Period
+    min_persons: int = DEFAULT_MIN_PERSONS
 
 
-def evaluate_policy(policy: Policy, catalog: Catalog, source: SeriesSource) -> list[GoalStatus]:
+def today() -> Period:
+    """Today as a period (the default 'as of')."""
+    return Period.day(date.today())
+
+
+def evaluate_policy(
+    policy: Policy,
+    catalog: Catalog,
+    source: SeriesSource,
+    *,
+    as_of: Period | None = None,
+    min_persons: int = DEFAULT_MIN_PERSONS,
+) -> list[GoalStatus]:
     """Status of every goal and key figure of a policy, in document order."""
+    j = Judging(catalog, source, as_of or today(), min_persons)
     out: list[GoalStatus] = []
     for theme in policy.themes:
-        out.extend(evaluate_goal(policy, theme, goal, catalog, source) for goal in theme.goals)
-        out.extend(
-            evaluate_key_figure(policy, theme, kf, catalog, source) for kf in theme.key_figures
-        )
+        out.extend(judge_goal(j, policy, theme, goal) for goal in theme.goals)
+        out.extend(judge_key_figure(j, policy, theme, kf) for kf in theme.key_figures)
     return out
 
 
 def evaluate_goal(
-    policy: Policy, theme: Theme, goal: Goal, catalog: Catalog, source: SeriesSource
+    policy: Policy,
+    theme: Theme,
+    goal: Goal,
+    catalog: Catalog,
+    source: SeriesSource,
+    *,
+    as_of: Period | None = None,
+    min_persons: int = DEFAULT_MIN_PERSONS,
 ) -> GoalStatus:
-    """Where one goal stands, and why."""
-    target = goal.target
-    spec = catalog.get(goal.indicator.id) if goal.indicator else None
-    unit = spec.unit.value if spec else ""
-    deadline = goal.deadline or policy.period.end
-    head = GoalStatus(
-        policy_id=policy.id,
-        theme_id=theme.id,
-        goal_id=goal.id,
-        label=goal.label or goal.id,
-        statement=goal.statement,
-        kind=target.kind.value,
-        indicator_id=goal.indicator.id if goal.indicator else None,
-        group=dict(goal.indicator.group) if goal.indicator else {},
-        unit=unit,
-        municipality_code=policy.municipality,
-        status=GoalStatusCode.NO_DATA,
-        reason_da="",
-        reason_en="",
-        deadline=deadline,
-    )
-    if target.kind is TargetKind.NONE:
-        inits = policy.initiatives_for(goal.id)
-        counts = {
-            s: sum(1 for i in inits if i.status.value == s) for s in ("running", "planned", "ended")
-        }
-        da, en = Texts.initiative_only(target.reason or "", len(inits), counts)
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_da=da, reason_en=en)
-    if goal.indicator is None or spec is None:
-        da, en = Texts.no_indicator(goal.indicator.id if goal.indicator else None)
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_da=da, reason_en=en)
-    good = target.direction or spec.direction
-    if good is None:
-        da, en = Texts.no_direction(spec.title)
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_da=da, reason_en=en)
-
-    series = _series_for(goal, spec, good.sign, policy.municipality, source)
-    if series.unit != unit:
-        head = replace(head, unit=series.unit)
-    fmt = Texts.formatter(series.unit)
-    label = Texts.series_label(spec, goal.indicator.group, target.reference_group)
-
-    base = _baseline_point(goal, policy, series)
-    if base is None:
-        if not series.points:
-            da, en = Texts.no_data(label, policy.municipality)
-            return replace(head, status=GoalStatusCode.NO_DATA, reason_da=da, reason_en=en)
-        assert goal.baseline is not None
-        da, en = Texts.baseline_missing(goal.baseline.date)
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_da=da, reason_en=en)
-    later = [p for p in series.points if p.t > base.t]
-    latest = later[-1] if later else base
-    t_target = deadline.t
-    d = series.direction
-
-    target_value = _target_value(goal, base.value, latest)
-    interval = _interval(series, latest, target.kind)
-    uncertain = (
-        target_value is not None and interval is not None and straddles(*interval, target_value)
-    )
-    baseline_at = _value_at(base, None)
-    latest_at = _value_at(latest, interval)
-    common = replace(
-        head,
-        baseline=baseline_at,
-        latest=latest_at,
-        target_value=target_value,
-        points=1 + len(later),
-        uncertain=uncertain,
-        barometer_movement=_barometer(goal, policy.municipality, catalog, source),
-    )
-    numbers = Texts.Numbers(fmt, base, latest, target_value, deadline, label)
-
-    if target_value is not None:
-        remaining = max(0.0, d * (target_value - latest.value))
-        if d * (latest.value - target_value) >= 0:
-            da, en = Texts.achieved(numbers, uncertain, interval)
-            return replace(
-                common,
-                status=GoalStatusCode.ACHIEVED,
-                remaining=0.0,
-                score=5.0,
-                progress_class=ProgressClass.ACHIEVED.value,
-                reason_da=da,
-                reason_en=en,
-            )
-        if not later:
-            da, en = Texts.one_point(numbers)
-            return replace(
-                common,
-                status=GoalStatusCode.NOT_ASSESSABLE,
-                remaining=remaining,
-                reason_da=da,
-                reason_en=en,
-            )
-        if latest.t >= t_target:
-            da, en = Texts.deadline_passed(numbers, uncertain, interval)
-            return replace(
-                common,
-                status=GoalStatusCode.OFF_TRACK,
-                remaining=remaining,
-                progress_class="deadline_passed",
-                reason_da=da,
-                reason_en=en,
-            )
-        result = assess_with_target(
-            y0=base.value, t0=base.t, yt=latest.value, t=latest.t,
-            target=target_value, t_target=t_target, direction=d,
-        )  # fmt: skip
-        proj = project(y0=base.value, t0=base.t, yt=latest.value, t=latest.t, t_future=t_target)
-        da, en = Texts.trajectory(result, numbers, proj, uncertain, interval)
-        return _with_result(common, result, remaining, proj, da, en)
-
-    # Direction-only goal: the method's rule without a target.
-    if not later:
-        da, en = Texts.one_point(numbers)
-        return replace(common, status=GoalStatusCode.NOT_ASSESSABLE, reason_da=da, reason_en=en)
-    limit = (
-        target.limit
-        if target.limit is not None
-        else (spec.limit if target.reference_group is None else 0.0)
-    )
-    result = assess_without_target(
-        y0=base.value, t0=base.t, yt=latest.value, t=latest.t, direction=d, limit=limit
-    )
-    da, en = Texts.direction_only(result, numbers, common.barometer_movement)
-    return _with_result(common, result, None, None, da, en)
+    """Where one goal stands (see `judge_goal`)."""
+    return judge_goal(Judging(catalog, source, as_of or today(), min_persons), policy, theme, goal)
 
 
 def evaluate_key_figure(
-    policy: Policy, theme: Theme, kf: KeyFigure, catalog: Catalog, source: SeriesSource
+    policy: Policy,
+    theme: Theme,
+    kf: KeyFigure,
+    catalog: Catalog,
+    source: SeriesSource,
+    *,
+    as_of: Period | None = None,
+    min_persons: int = DEFAULT_MIN_PERSONS,
 ) -> GoalStatus:
-    """A key figure (nøgletal): latest value and, when it has a good direction, its trend."""
-    spec = catalog.get(kf.indicator.id)
-    unit = spec.unit.value if spec else ""
-    head = GoalStatus(
+    """Where one key figure stands (see `judge_key_figure`)."""
+    return judge_key_figure(
+        Judging(catalog, source, as_of or today(), min_persons), policy, theme, kf
+    )
+
+
+def _head(policy: Policy, theme: Theme, j: Judging, **fields: object) -> GoalStatus:
+    base = GoalStatus(
         policy_id=policy.id,
         theme_id=theme.id,
-        goal_id=kf.id,
-        label=kf.id,
-        statement=kf.statement,
-        kind="key_figure",
-        indicator_id=kf.indicator.id,
-        group=dict(kf.indicator.group),
-        unit=unit,
+        goal_id="",
+        label="",
+        statement="",
+        kind="",
+        indicator_id=None,
+        group={},
+        unit="",
         municipality_code=policy.municipality,
         status=GoalStatusCode.NO_DATA,
-        reason_da="",
-        reason_en="",
-        is_key_figure=True,
+        as_of=j.as_of,
+        policy_ended=policy.period.end.end <= j.as_of.end,
     )
-    if spec is None:
-        da, en = Texts.no_indicator(kf.indicator.id)
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_da=da, reason_en=en)
-    points = source.series(spec.id, policy.municipality, group_key(kf.indicator.group))
-    label = Texts.series_label(spec, kf.indicator.group, None)
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStatus:
+    """Where one goal stands as of `j.as_of`, and the numbers why."""
+    target = goal.target
+    spec = j.catalog.get(goal.indicator.id) if goal.indicator else None
+    deadline = goal.deadline or policy.period.end
+    head = _head(
+        policy, theme, j,
+        goal_id=goal.id, label=goal.label or goal.id, statement=goal.statement,
+        kind=target.kind.value, indicator_id=goal.indicator.id if goal.indicator else None,
+        group=dict(goal.indicator.group) if goal.indicator else {},
+        unit=spec.unit.value if spec else "", deadline=deadline,
+        final=deadline.end <= j.as_of.end,
+        indicator_title=spec.title if spec else "",
+        indicator_title_en=(spec.title_en or spec.title) if spec else "",
+        reference_group=dict(target.reference_group) if target.reference_group else None,
+    )  # fmt: skip
+    if target.kind is TargetKind.NONE:
+        inits = policy.initiatives_for(goal.id)
+        counts = {s: sum(1 for i in inits if i.status.value == s) for s in ("running", "planned", "ended")}  # fmt: skip
+        return replace(
+            head,
+            status=GoalStatusCode.INITIATIVE_ONLY,
+            reason_code=Reason.INITIATIVE_ONLY,
+            initiative_counts=counts,
+            none_reason=target.reason or "",
+            final=False,
+        )
+    if goal.indicator is None or spec is None:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_INDICATOR)
+    good = target.direction or spec.direction
+    if good is None:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_DIRECTION)
+    sign = good.sign
+    is_gap = bool(target.reference_group)
+
+    # 1. One series from one source.
+    focal_all = sr.known_at(j.source.series(spec.id, policy.municipality, group_key(goal.indicator.group)), j.as_of)  # fmt: skip
+    ref_all = (
+        sr.known_at(
+            j.source.series(spec.id, policy.municipality, group_key(target.reference_group or {})),
+            j.as_of,
+        )
+        if is_gap
+        else []
+    )
+    available = sr.sources_of(focal_all)
+    chosen, problem = sr.choose_source(goal.indicator.source, spec, available)
+    head = replace(head, policy_baseline=_policy_baseline(goal, sign, is_gap),
+                   baseline_date=goal.baseline.date if goal.baseline else None)  # fmt: skip
+    if chosen is None:
+        status = (
+            GoalStatusCode.NO_DATA if problem is Reason.NO_DATA else GoalStatusCode.NOT_ASSESSABLE
+        )
+        return replace(head, status=status, reason_code=problem or Reason.NO_DATA,
+                       other_sources=tuple(available))  # fmt: skip
+    head = replace(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen))  # fmt: skip
+    focal = sr.only(focal_all, chosen)
+    pairs: dict[str, tuple[Point, Point]] = {}
+    if is_gap:
+        gap = sr.gap_series(focal, sr.only(ref_all, chosen), sign)
+        points, pairs, direction = gap.points, gap.pairs, -1
+        unit = "pp" if spec.unit.value == "percent" else spec.unit.value
+        head = replace(head, unit=unit)
+    else:
+        points, direction, unit = focal, sign, spec.unit.value
     if not points:
-        da, en = Texts.no_data(label, policy.municipality)
-        return replace(head, status=GoalStatusCode.NO_DATA, reason_da=da, reason_en=en)
-    start = [p for p in points if p.t >= policy.period.start.t] or points
-    base, latest = start[0], start[-1]
-    interval = _wilson_pct(latest) if spec.unit is Unit.PERCENT else None
-    common = replace(
-        head, baseline=_value_at(base, None), latest=_value_at(latest, interval), points=len(start)
+        return replace(head, status=GoalStatusCode.NO_DATA, reason_code=Reason.NO_DATA)
+
+    # 2. The baseline from the same series.
+    if goal.baseline is not None:
+        base = sr.match_period(points, goal.baseline.date)
+        if base is None:
+            return replace(head, status=GoalStatusCode.NOT_ASSESSABLE,
+                           reason_code=Reason.BASELINE_NOT_IN_SERIES, points=len(points))  # fmt: skip
+    else:
+        within = [
+            p for p in points
+            if p.period.start >= policy.period.start.start and p.period.start <= deadline.end
+        ]  # fmt: skip
+        if not within:
+            return replace(head, status=GoalStatusCode.NOT_ASSESSABLE,
+                           reason_code=Reason.NO_DATA_IN_PERIOD, points=len(points),
+                           latest=ValueAt.of(points[-1]))  # fmt: skip
+        base = within[0]
+
+    # 3. The value judged: the newest, or the one at the deadline once it has passed.
+    later = [p for p in points if p.t > base.t]
+    final = deadline.end <= j.as_of.end
+    since_points = sr.after_deadline(later, deadline) if final else []
+    judged_pool = [p for p in later if p not in since_points]
+    judged = judged_pool[-1] if judged_pool else None
+    bounds = natural_bounds(unit, ratio=spec.ratio, gap=is_gap)
+    base_at = _value_at(spec, base, pairs, sign)
+    head = replace(
+        head,
+        baseline=base_at,
+        baseline_pair=_pair_at(spec, pairs, base),
+        points=1 + len(later),
+        since=ValueAt.of(since_points[-1]) if since_points else None,
+        barometer_movement=_barometer(j, goal, policy.municipality),
     )
-    good = kf.direction or spec.direction
-    numbers = Texts.Numbers(Texts.formatter(unit), base, latest, None, None, label)
-    if good is None or latest.t <= base.t:
-        da, en = Texts.key_figure_plain(numbers)
-        return replace(common, status=GoalStatusCode.NOT_ASSESSABLE, reason_da=da, reason_en=en)
-    result = assess_without_target(
-        y0=base.value, t0=base.t, yt=latest.value, t=latest.t, direction=good.sign, limit=spec.limit
+    if judged is None:
+        reason = Reason.NO_VALUE_AT_DEADLINE if final and since_points else Reason.ONE_POINT
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=reason,
+                       latest=base_at)  # fmt: skip
+    latest_at = _value_at(spec, judged, pairs, sign)
+    head = replace(head, latest=latest_at, latest_pair=_pair_at(spec, pairs, judged),
+                   speed=speed_per_year(base.value, base.t, judged.value, judged.t))  # fmt: skip
+
+    # 4. What the goal wants (known also when the figures cannot carry a verdict).
+    if target.value is not None:
+        milestones = _milestones(goal, deadline, base, judged, later, j.as_of, direction)
+        current = next((m for m in milestones if not m.due), milestones[-1])
+        interval = latest_at.interval
+        head = replace(
+            head,
+            milestones=tuple(milestones),
+            target_value=current.target,
+            target_deadline=current.deadline,
+            uncertain=interval is not None and straddles(*interval, current.target),
+            remaining=max(0.0, direction * (current.target - judged.value)),
+        )
+
+    # 5. Enough persons to carry a verdict.
+    sizes = _sizes(base, judged, pairs)
+    fewest = min(sizes) if sizes else None
+    head = replace(head, persons=fewest)
+    if fewest is not None and fewest < j.min_persons:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, uncertain=False,
+                       reason_code=Reason.TOO_FEW_PERSONS, min_persons=j.min_persons)  # fmt: skip
+
+    # 6. The verdict.
+    if target.value is None:
+        return _direction_verdict(head, spec, target.limit, base, judged, pairs, direction, sign, is_gap)  # fmt: skip
+    final_target = head.milestones[-1]
+    t_value = current.target
+    if final:
+        met = direction * (judged.value - final_target.target) >= 0
+        return replace(
+            head,
+            status=GoalStatusCode.ACHIEVED if met else GoalStatusCode.NOT_ACHIEVED,
+            reason_code=Reason.DEADLINE_MET if met else Reason.DEADLINE_MISSED,
+            score=5.0 if met else None,
+            progress_class=ProgressClass.ACHIEVED.value if met else "deadline_missed",
+        )
+    if direction * (judged.value - final_target.target) >= 0:
+        return replace(head, status=GoalStatusCode.ACHIEVED, reason_code=Reason.ACHIEVED,
+                       score=5.0, progress_class=ProgressClass.ACHIEVED.value,
+                       target_value=final_target.target, target_deadline=final_target.deadline,
+                       remaining=0.0)  # fmt: skip
+    if direction * (judged.value - t_value) >= 0:
+        return replace(head, status=GoalStatusCode.ON_TRACK, reason_code=Reason.MILESTONE_MET,
+                       remaining=0.0)  # fmt: skip
+    linear = is_gap or base.value == 0 or t_value == 0
+    assess = assess_linear_with_target if linear else assess_with_target
+    result = assess(y0=base.value, t0=base.t, yt=judged.value, t=judged.t, target=t_value,
+                    t_target=current.deadline.t, direction=direction)  # fmt: skip
+    proj = bounds.clamp(_projection(base, judged, current.deadline.t, linear))
+    return _with_result(head, result, proj, linear)
+
+
+def _direction_verdict(
+    head: GoalStatus, spec: IndicatorSpec, limit: float | None, base: Point, judged: Point,
+    pairs: dict[str, tuple[Point, Point]], direction: int, sign: int, is_gap: bool,
+) -> GoalStatus:  # fmt: skip
+    """A goal that only says more or fewer: the method's rule without a target."""
+    linear = is_gap or base.value == 0
+    if linear:
+        result = assess_linear_without_target(
+            y0=base.value, t0=base.t, yt=judged.value, t=judged.t, direction=direction
+        )
+    else:
+        result = assess_without_target(
+            y0=base.value, t0=base.t, yt=judged.value, t=judged.t, direction=direction,
+            limit=limit if limit is not None else spec.limit,
+        )  # fmt: skip
+    change = _change_interval(head)
+    uncertain = change is not None and straddles(*change, 0.0)
+    return _with_result(
+        replace(head, change_interval=change, uncertain=uncertain), result, None, linear
     )
-    da, en = Texts.direction_only(result, numbers, None)
-    return _with_result(common, result, None, None, da, en)
 
 
 def _with_result(
-    common: GoalStatus,
-    result: ProgressResult,
-    remaining: float | None,
-    proj: float | None,
-    da: str,
-    en: str,
+    head: GoalStatus, result: ProgressResult, proj: float | None, linear: bool
 ) -> GoalStatus:
+    if result.progress_class is ProgressClass.NOT_ASSESSABLE:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.METHOD,
+                       method_reason=result.reason, uncertain=False)  # fmt: skip
+    reason = Reason.TRAJECTORY if head.target_value is not None else Reason.DIRECTION
     return replace(
-        common,
+        head,
         status=CLASS_TO_STATUS[result.progress_class],
-        remaining=remaining,
+        reason_code=reason,
         projection=proj,
         progress_value=result.value,
         score=result.score,
         progress_class=result.progress_class.value,
-        reason_da=da,
-        reason_en=en,
+        linear_rule=linear,
     )
 
 
-def _series_for(
-    goal: Goal, spec: IndicatorSpec, sign: int, municipality: int, source: SeriesSource
-) -> _Series:
-    assert goal.indicator is not None
-    focal = source.series(spec.id, municipality, group_key(goal.indicator.group))
-    ref_group = goal.target.reference_group
-    if not ref_group:
-        return _Series(focal, spec.unit.value, sign, {})
-    reference = {
-        p.period.label: p for p in source.series(spec.id, municipality, group_key(ref_group))
-    }
-    points: list[Point] = []
-    pairs: dict[str, tuple[Point, Point]] = {}
-    for p in focal:
-        r = reference.get(p.period.label)
-        if r is None:
-            continue
-        # The gap is the focal group's shortfall, in the indicator's good direction.
-        points.append(
-            Point(p.period, sign * (r.value - p.value), source=p.source, vintage=p.vintage)
+def _projection(base: Point, judged: Point, t_future: float, linear: bool) -> float | None:
+    if linear:
+        if judged.t <= base.t:
+            return None
+        return judged.value + (judged.value - base.value) / (judged.t - base.t) * (
+            t_future - judged.t
         )
-        pairs[p.period.label] = (p, r)
-    unit = "pp" if spec.unit is Unit.PERCENT else spec.unit.value
-    return _Series(points, unit, -1, pairs)
+    return project(y0=base.value, t0=base.t, yt=judged.value, t=judged.t, t_future=t_future)
 
 
-def _baseline_point(goal: Goal, policy: Policy, series: _Series) -> Point | None:
+def judge_key_figure(j: Judging, policy: Policy, theme: Theme, kf: KeyFigure) -> GoalStatus:
+    """A key figure (nøgletal): its latest value and a trend word, never a goal status."""
+    spec = j.catalog.get(kf.indicator.id)
+    end = policy.period.end
+    head = _head(
+        policy, theme, j,
+        goal_id=kf.id, label=kf.id, statement=kf.statement, kind="key_figure",
+        indicator_id=kf.indicator.id, group=dict(kf.indicator.group),
+        unit=spec.unit.value if spec else "", is_key_figure=True, deadline=end,
+        final=end.end <= j.as_of.end,
+        indicator_title=spec.title if spec else "",
+        indicator_title_en=(spec.title_en or spec.title) if spec else "",
+    )  # fmt: skip
+    if spec is None:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_INDICATOR)
+    every = sr.known_at(j.source.series(spec.id, policy.municipality, group_key(kf.indicator.group)), j.as_of)  # fmt: skip
+    available = sr.sources_of(every)
+    chosen, problem = sr.choose_source(kf.indicator.source, spec, available)
+    if chosen is None:
+        status = (
+            GoalStatusCode.NO_DATA if problem is Reason.NO_DATA else GoalStatusCode.NOT_ASSESSABLE
+        )
+        return replace(head, status=status, reason_code=problem or Reason.NO_DATA,
+                       other_sources=tuple(available))  # fmt: skip
+    points = sr.only(every, chosen)
+    head = replace(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen))  # fmt: skip
+    within = [p for p in points if p.period.start >= policy.period.start.start]
+    since_points = sr.after_deadline(within, end) if head.final else []
+    pool = [p for p in within if p not in since_points]
+    if not pool:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_DATA_IN_PERIOD,
+                       latest=ValueAt.of(points[-1]), points=len(points))  # fmt: skip
+    base, latest = pool[0], pool[-1]
+    head = replace(
+        head,
+        baseline=_value_at(spec, base, {}, 1),
+        latest=_value_at(spec, latest, {}, 1),
+        since=ValueAt.of(since_points[-1]) if since_points else None,
+        points=len(pool),
+        speed=speed_per_year(base.value, base.t, latest.value, latest.t),
+    )
+    if latest.t <= base.t:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.ONE_POINT)
+    sizes = _sizes(base, latest, {})
+    fewest = min(sizes) if sizes else None
+    head = replace(head, persons=fewest)
+    if fewest is not None and fewest < j.min_persons:
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE,
+                       reason_code=Reason.TOO_FEW_PERSONS, min_persons=j.min_persons)  # fmt: skip
+    change = latest.value - base.value
+    word = (
+        GoalStatusCode.UNCHANGED
+        if abs(change) < UNCHANGED_BELOW
+        else GoalStatusCode.RISING
+        if change > 0
+        else GoalStatusCode.FALLING
+    )
+    interval = _change_interval(head)
+    uncertain = (
+        word is not GoalStatusCode.UNCHANGED and interval is not None and straddles(*interval, 0.0)
+    )
+    return replace(head, status=word, reason_code=Reason.TREND, change_interval=interval,
+                   uncertain=uncertain)  # fmt: skip
+
+
+def _policy_baseline(goal: Goal, sign: int, is_gap: bool) -> ValueAt | None:
+    """The baseline the policy itself states (shown beside the series' own value)."""
     b = goal.baseline
-    if b is not None:
-        if b.value is not None:
-            return Point(b.date, b.value, b.numerator, b.denominator, source=b.source)
-        for p in series.points:
-            if p.period.label == b.date.label or p.t == b.date.t:
-                return p
+    if b is None or b.value is None:
         return None
-    within = [p for p in series.points if p.t >= policy.period.start.t]
-    pool = within or series.points
-    return pool[0] if pool else None
+    value = b.value
+    if is_gap:
+        if b.reference_value is None:
+            return None
+        value = sign * (b.reference_value - b.value)
+    return ValueAt(
+        value, b.date, b.source, "", None if is_gap else b.numerator,
+        None if is_gap else b.denominator, None, Provenance.PUBLISHED.value, b.source,
+        None if is_gap else b.denominator,
+    )  # fmt: skip
 
 
-def _target_value(goal: Goal, base: float, latest: Point) -> float | None:
+def _value_at(
+    spec: IndicatorSpec, p: Point, pairs: dict[str, tuple[Point, Point]], sign: int
+) -> ValueAt:
+    pair = pairs.get(p.period.label)
+    interval = sr.gap_interval(spec, pair, sign) if pair else sr.wilson_pct(spec, p)
+    return ValueAt.of(p, interval)
+
+
+def _pair_at(
+    spec: IndicatorSpec, pairs: dict[str, tuple[Point, Point]], p: Point
+) -> tuple[ValueAt, ValueAt] | None:
+    pair = pairs.get(p.period.label)
+    if pair is None:
+        return None
+    return (ValueAt.of(pair[0], sr.wilson_pct(spec, pair[0])),
+            ValueAt.of(pair[1], sr.wilson_pct(spec, pair[1])))  # fmt: skip
+
+
+def _sizes(a: Point, b: Point, pairs: dict[str, tuple[Point, Point]]) -> list[float]:
+    """Person counts of every figure a verdict rests on (both groups of a gap)."""
+    sizes: list[float] = []
+    for p in (a, b):
+        group = pairs.get(p.period.label)
+        for q in group if group else (p,):
+            if q.persons is not None:
+                sizes.append(q.persons)
+    return sizes
+
+
+def _change_interval(head: GoalStatus) -> tuple[float, float] | None:
+    """The 95 % interval of latest − baseline (MOVER over the two intervals)."""
+    b, latest = head.baseline, head.latest
+    if b is None or latest is None or b.interval is None or latest.interval is None:
+        return None
+    return mover_difference(latest.value, latest.interval, b.value, b.interval)
+
+
+def _milestones(
+    goal: Goal, deadline: Period, base: Point, judged: Point, later: Sequence[Point],
+    as_of: Period, direction: int,
+) -> list[Milestone]:  # fmt: skip
+    """The interim targets and the final target, each with whether it was met once due."""
     t = goal.target
-    if t.value is None:
-        return None
-    if t.kind is TargetKind.CHANGE_PP:
-        return base + t.value
-    if t.kind is TargetKind.CHANGE_REL:
-        return base * (1 + t.value / 100)
-    if t.kind is TargetKind.COUNT:
-        if t.units is not None:
-            return float(t.units)
+    assert t.value is not None
+    items = [(m.deadline, m.value, False) for m in t.interim] + [(deadline, t.value, True)]
+    out: list[Milestone] = []
+    for when, raw, is_final in items:
+        value = _target_value(t.kind, raw, t.units, base.value, judged)
+        due = when.end <= as_of.end
+        at = sr.at_deadline([base, *later], when) if due else None
+        met = None if at is None else direction * (at.value - value) >= 0
+        out.append(Milestone(when, value, is_final, due, met, ValueAt.of(at) if at else None))
+    return out
+
+
+def _target_value(
+    kind: TargetKind, value: float, units: int | None, base: float, latest: Point
+) -> float:
+    """What the target means in the series' own terms (relative targets from its baseline)."""
+    if kind is TargetKind.CHANGE_PP:
+        return base + value
+    if kind is TargetKind.CHANGE_REL:
+        return base * (1 + value / 100)
+    if kind is TargetKind.COUNT:
+        if units is not None:
+            return float(units)
         if latest.denominator is not None:
             return float(latest.denominator)
-        return t.value
-    return t.value
+    return value
 
 
-def _wilson_pct(p: Point) -> tuple[float, float] | None:
-    if p.numerator is None or p.denominator is None or p.denominator <= 0:
-        return None
-    lo, hi = wilson_interval(p.numerator, p.denominator)
-    return lo * 100, hi * 100
-
-
-def _interval(series: _Series, latest: Point, kind: TargetKind) -> tuple[float, float] | None:
-    if series.pairs:
-        pair = series.pairs.get(latest.period.label)
-        if pair is None:
-            return None
-        focal, ref = pair
-        if None in (focal.numerator, focal.denominator, ref.numerator, ref.denominator):
-            return None
-        assert focal.numerator is not None
-        assert focal.denominator is not None
-        assert ref.numerator is not None
-        assert ref.denominator is not None
-        _diff, lo, hi = newcombe_difference(
-            ref.numerator, ref.denominator, focal.numerator, focal.denominator
-        )
-        # latest.value = sign·(ref − focal); the interval follows the same orientation.
-        if (
-            latest.value * (ref.numerator / ref.denominator - focal.numerator / focal.denominator)
-            < 0
-        ):
-            lo, hi = -hi, -lo
-        return lo * 100, hi * 100
-    if series.unit != Unit.PERCENT.value or kind is TargetKind.COUNT:
-        return None
-    return _wilson_pct(latest)
-
-
-def _value_at(p: Point, interval: tuple[float, float] | None) -> ValueAt:
-    return ValueAt(p.value, p.period, p.source, p.vintage, p.numerator, p.denominator, interval)
-
-
-def _barometer(goal: Goal, municipality: int, catalog: Catalog, source: SeriesSource) -> str | None:
+def _barometer(j: Judging, goal: Goal, municipality: int) -> str | None:
+    """The Integrationsbarometer's majority rule over the goal's barometer indicators."""
     spec = goal.barometer
     if spec is None:
         return None
     moves = []
     for ind in spec.indicators:
-        info = catalog.get(ind.id)
-        direction = ind.direction or (info.direction if info else None)
-        points: Sequence[Point] = source.series(ind.id, municipality, group_key(ind.group))
-        base = next((p for p in points if p.period.label == spec.base.label), None)
-        if base is None or direction is None or not points or points[-1].t <= base.t:
+        info = j.catalog.get(ind.id)
+        if info is None:
+            continue
+        direction = ind.direction or info.direction
+        every = sr.known_at(j.source.series(ind.id, municipality, group_key(ind.group)), j.as_of)
+        chosen, _problem = sr.choose_source(ind.source, info, sr.sources_of(every))
+        if chosen is None or direction is None:
+            continue
+        points = sr.only(every, chosen)
+        base = sr.match_period(points, spec.base)
+        if base is None or points[-1].t <= base.t:
             continue
         moves.append(indicator_movement(base.value, points[-1].value, direction.sign))
     if not moves:
         return None
     return f"{combine_movements(moves).value} ({len(moves)}/{len(spec.indicators)})"
+
+
+__all__ = [
+    "CLASS_TO_STATUS",
+    "Judging",
+    "evaluate_goal",
+    "evaluate_key_figure",
+    "evaluate_policy",
+    "judge_goal",
+    "judge_key_figure",
+]

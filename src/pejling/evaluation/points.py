@@ -8,14 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 from pejling.periods import Period
 
+REGISTER = "register"
+"""The series source of every figure computed from person-level data (real or synthetic)."""
+
+
+class Provenance(StrEnum):
+    """Where a figure comes from."""
+
+    PUBLISHED = "published"  # a document or an official statistic, with its publisher
+    REGISTER = "register"  # computed by pejling from person-level data
+    SYNTHETIC = "synthetic"  # computed from generated data: never a real figure
+
 
 @dataclass(frozen=True)
 class Point:
-    """One value of a series at a period, with its counts when known."""
+    """One value of a series at a period, with its counts and provenance when known."""
 
     period: Period
     value: float
@@ -23,18 +35,37 @@ class Point:
     denominator: float | None = None
     source: str = ""
     vintage: str = ""
+    provenance: str = Provenance.PUBLISHED.value
+    publisher: str | None = None
+    persons: float | None = None
 
     @property
     def t(self) -> float:
         """Fractional year of the period."""
         return self.period.t
 
+    @property
+    def series(self) -> str:
+        """The series source: `register` for computed figures, else the publisher."""
+        if self.provenance in (Provenance.REGISTER, Provenance.SYNTHETIC):
+            return REGISTER
+        return self.publisher or self.source
+
+    @property
+    def synthetic(self) -> bool:
+        """Computed from generated data."""
+        return self.provenance == Provenance.SYNTHETIC
+
 
 class SeriesSource(Protocol):
     """Anything that can return the current observations of one series, ordered by time."""
 
     def series(self, indicator_id: str, municipality_code: int, grp: str) -> list[Point]:
-        """Points of (indicator, municipality, group), oldest first."""
+        """Points of (indicator, municipality, group) from every series source, oldest first.
+
+        Per series source and period the newest vintage; callers pick one source (see
+        `pejling.evaluation.series`), never mix them.
+        """
         ...
 
 

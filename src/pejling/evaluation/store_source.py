@@ -29,6 +29,9 @@ class StoreSeries:
                 denominator=r.denominator,
                 source=r.source,
                 vintage=r.vintage,
+                provenance=r.provenance,
+                publisher=r.publisher,
+                persons=r.persons,
             )
             for r in rows
             if r.value is not None

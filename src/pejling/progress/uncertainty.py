@@ -42,3 +42,21 @@ def newcombe_difference(
 def straddles(low: float, high: float, value: float) -> bool:
     """True when the interval contains the value: the data cannot tell which side we are on."""
     return low <= value <= high
+
+
+def mover_difference(
+    a: float, a_interval: tuple[float, float], b: float, b_interval: tuple[float, float]
+) -> tuple[float, float]:
+    """Interval of a − b from the intervals of a and b (MOVER: Newcombe's method, generalised).
+
+    Why: the change of a share between two years, or the change of a gap between two groups,
+    is a difference of estimates that each have an interval; MOVER combines them without
+    assuming symmetric intervals, and reduces to Newcombe's method 10 for two Wilson intervals.
+    The two estimates are treated as independent.
+    """
+    la, ua = a_interval
+    lb, ub = b_interval
+    d = a - b
+    return d - math.sqrt((a - la) ** 2 + (ub - b) ** 2), d + math.sqrt(
+        (ua - a) ** 2 + (b - lb) ** 2
+    )

@@ -124,7 +124,11 @@ def _cell_checks(staged: Staged) -> list[str]:
             emit("bad_date", f"{c} IS NOT NULL AND {not_cpr} AND ({_DATE_SQL.format(c=c)}) IS NULL")
         elif col.type in (ColumnType.INT, ColumnType.FLOAT):
             num = _NUMBER_SQL.format(c=c)
-            emit("bad_number", f"{c} IS NOT NULL AND {not_cpr} AND ({num}) IS NULL")
+            # NaN and ±infinity parse as numbers but are none (a NaN weight would poison sums)
+            emit(
+                "bad_number",
+                f"{c} IS NOT NULL AND {not_cpr} AND (({num}) IS NULL OR NOT isfinite({num}))",
+            )
             if col.type is ColumnType.INT:
                 emit("not_integer", f"({num}) IS NOT NULL AND ({num}) <> round({num})")
             bounds = []
@@ -134,7 +138,7 @@ def _cell_checks(staged: Staged) -> list[str]:
                 bounds.append(f"({num}) > {col.maximum}")
             if bounds:
                 rng = f"'{_fmt(col.minimum)} to {_fmt(col.maximum)}'"
-                emit("out_of_range", " OR ".join(bounds), extra=rng)
+                emit("out_of_range", f"isfinite({num}) AND ({' OR '.join(bounds)})", extra=rng)
         elif col.type is ColumnType.CODE:
             emit(
                 "unknown_code",
@@ -165,7 +169,7 @@ def typed_select(table: Table, relation: str) -> str:
         elif col.type is ColumnType.DATE:
             parts.append(f"{_DATE_SQL.format(c=c)} AS {c}")
         elif col.type is ColumnType.INT:
-            parts.append(f"CAST({_NUMBER_SQL.format(c=c)} AS INTEGER) AS {c}")
+            parts.append(f"TRY_CAST({_NUMBER_SQL.format(c=c)} AS INTEGER) AS {c}")
         elif col.type is ColumnType.FLOAT:
             parts.append(f"{_NUMBER_SQL.format(c=c)} AS {c}")
         elif col.type is ColumnType.MUNICIPALITY:

@@ -281,7 +281,8 @@ def _write(
             con.execute(f"DELETE FROM {table.name}")
             columns = ", ".join(f'"{c.name}"' for c in (*table.columns, *table.derived))
             con.execute(
-                f"INSERT INTO {table.name} SELECT {columns}, {import_id} FROM typed_{table.name}"
+                f"INSERT INTO {table.name} ({columns}, import_id) "
+                f"SELECT {columns}, {import_id} FROM typed_{table.name}"
             )
             con.execute("DELETE FROM register_tables WHERE name = ?", [table.name])
             con.execute(

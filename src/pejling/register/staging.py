@@ -116,7 +116,7 @@ def _map_header(
                 code="unknown_column",
             )
         )
-    missing = [c.name for c in table.columns if c.name not in mapping]
+    missing = [c.name for c in table.columns if c.name not in mapping and not c.absent_ok]
     if missing:
         hint = ""
         if len(normalised) == 1 and delimiter is not None:
@@ -128,7 +128,7 @@ def _map_header(
             Problem(
                 name,
                 f"missing column(s): {', '.join('cpr' if m == 'person_id' else m for m in missing)}",
-                f"the columns {', '.join(table.column_names)} (person_id may be cpr)",
+                f"the columns {', '.join(table.required_names)} (person_id may be cpr)",
                 hint,
                 "missing_column",
             )
@@ -153,6 +153,9 @@ def _person_expr(source: str, had_cpr: bool) -> str:
 def _select_list(table: Table, mapping: dict[str, str], had_cpr: bool, cpr_int: bool) -> str:
     parts = ["_row"]
     for col in table.columns:
+        if col.name not in mapping:  # an optional column left out of the file
+            parts.append(f"CAST(NULL AS VARCHAR) AS {_quote(col.name)}")
+            continue
         source = _quote(mapping[col.name])
         if col.name == "person_id":
             src = f"lpad(CAST({source} AS VARCHAR), 10, '0')" if cpr_int else source

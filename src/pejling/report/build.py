@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pejling.periods import Period
 from pejling.report.data import ObservationCache
-from pejling.report.model import Report, build_report, default_year
+from pejling.report.model import Report, build_report, default_as_of
 from pejling.report.render import (
     RenderedCharts,
     SiteLinks,
@@ -25,6 +26,7 @@ from pejling.report.render import (
 from pejling.report.workbook import workbook_bytes
 from pejling.spec.catalog import Catalog
 from pejling.spec.policy import Policy
+from pejling.spec.settings import DEFAULT_MIN_PERSONS
 from pejling.store.database import Store
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -56,9 +58,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def report_basename(policy: Policy, year: int, lang: str) -> str:
-    """`roskilde-2015-status-2024` (plus `-en` for English)."""
-    return f"{policy.id}-status-{year}" + ("" if lang == "da" else f"-{lang}")
+def report_basename(policy: Policy, period: Period | int, lang: str) -> str:
+    """`roskilde-2015-status-2018`, `…-status-2019Q3` (plus `-en` for English)."""
+    label = period.label if isinstance(period, Period) else str(period)
+    return f"{policy.id}-status-{label}" + ("" if lang == "da" else f"-{lang}")
 
 
 def make_report(
@@ -66,20 +69,22 @@ def make_report(
     policy: Policy,
     catalog: Catalog,
     *,
-    year: int | None,
+    as_of: Period | None,
     lang: str,
     threshold: int,
+    min_persons: int = DEFAULT_MIN_PERSONS,
     today: date | None = None,
     cache: ObservationCache | None = None,
 ) -> Report:
-    """Evaluate and protect a policy's report as of `year` (default: newest data)."""
-    if year is None:
-        year = default_year(policy, catalog, cache or ObservationCache(store))
-    if cache is None or cache.until_t != year + 0.999:
-        cache = ObservationCache(store, until_t=year + 0.999)
+    """Evaluate and protect a policy's report as of a period (default: `default_as_of`)."""
+    if as_of is None:
+        as_of = default_as_of(policy, catalog, cache or ObservationCache(store))
+    if cache is None or cache.as_of != as_of:
+        cache = ObservationCache(store, as_of=as_of)
     return build_report(
-        policy, catalog, cache, year=year, lang=lang, threshold=threshold, today=today
-    )
+        policy, catalog, cache, as_of=as_of, lang=lang, threshold=threshold,
+        min_persons=min_persons, today=today,
+    )  # fmt: skip
 
 
 def write_report_files(
@@ -91,7 +96,7 @@ def write_report_files(
     charts: dict[str, RenderedCharts] | None = None,
 ) -> ReportFiles:
     """Render and write the chosen formats (reusing `charts` when given); returns their paths."""
-    base = report_basename(report.policy, report.year, report.lang)
+    base = report_basename(report.policy, report.as_of, report.lang)
     html_path = pdf_path = xlsx_path = None
     if "html" in formats or "pdf" in formats:
         if charts is None:

@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape as xml_escape
 import vl_convert as vlc
 
 from pejling.formatting import fmt_value
+from pejling.periods import Period
 from pejling.reference.municipalities import name_of
 from pejling.report.model import GoalSection
 from pejling.report.texts import labels
@@ -35,6 +36,7 @@ NATIONAL = "#666666"
 TARGET = "#D55E00"
 TRAJECTORY = "#009E73"
 PROJECTION = "#CC79A7"
+OTHER = "#56B4E9"
 OUTLINE = "#000000"
 LOCALES = {"da": "da-DK", "en": "en-US"}
 
@@ -59,62 +61,70 @@ def unit_title(unit: str, lang: str) -> str:
 
 
 def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> Spec | None:
-    """Line chart of a goal's indicator: the municipality (and reference group or nation),
-    uncertainty band, baseline, target at the deadline, required path and projection."""
+    """Line chart of a goal's indicator: the municipality (and reference group or nation) in the
+    judged source, other sources as separate points (never joined to the line), uncertainty band,
+    baseline, target at the deadline, required path and projection (within natural bounds)."""
+    from pejling.report.render import series_name
+
     t = labels(lang)
-    lines = [s for s in section.series if s.visible()]
-    if not lines:
+    shown = [s for s in section.series if s.visible()]
+    if not shown:
         return None
-    names: dict[str, str] = {}
+    names: dict[int, str] = {}
     rows: list[Spec] = []
-    for s in lines:
-        name = municipality_name if s.role == "focal" else s.label
-        if s.role == "focal" and section.is_gap:
-            name = f"{municipality_name}: {s.label}"
-        if s.role == "reference":
-            name = f"{municipality_name}: {s.label} ({t['group_reference']})"
-        names[s.role] = name
-        for p in s.visible():
-            row: Spec = {"t": p.period.t, "period": p.period.label, "value": p.value, "serie": name}
+    dots: list[Spec] = []
+    for i, s in enumerate(shown):
+        name = series_name(section, s, municipality_name, lang)
+        names[i] = name
+        segment = 0
+        for p in s.points:
+            if s.role == "other":
+                if p.value is not None:
+                    dots.append({"t": p.period.t, "period": p.period.label, "value": p.value,
+                                 "serie": name})  # fmt: skip
+                continue
+            if p.value is None:
+                # a suppressed year is a gap in the line, never a bridge across it
+                segment += 1
+                continue
+            row: Spec = {"t": p.period.t, "period": p.period.label, "value": p.value,
+                         "serie": name, "segment": f"{i}-{segment}"}  # fmt: skip
             if p.interval and s.role == "focal":
                 row["lo"], row["hi"] = p.interval
             rows.append(row)
-    colours = {"focal": FOCAL, "reference": REFERENCE, "national": NATIONAL}
-    dashes = {"focal": [1, 0], "reference": [6, 3], "national": [2, 2]}
-    domain = [names[r] for r in ("focal", "reference", "national") if r in names]
-    rng = [colours[r] for r in ("focal", "reference", "national") if r in names]
-    dash = [dashes[r] for r in ("focal", "reference", "national") if r in names]
+    colours = {"focal": FOCAL, "reference": REFERENCE, "national": NATIONAL, "other": OTHER}
+    dashes = {"focal": [1, 0], "reference": [6, 3], "national": [2, 2], "other": [1, 0]}
+    order = sorted(
+        range(len(shown)),
+        key=lambda i: ("focal", "reference", "national", "other").index(shown[i].role),
+    )
+    domain = [names[i] for i in order]
+    rng = [colours[shown[i].role] for i in order]
+    dash = [dashes[shown[i].role] for i in order]
 
     st = section.status
+    deadline = st.target_deadline or st.deadline
     guides: list[Spec] = []
-    if not section.is_gap and st.target_value is not None and st.deadline is not None:
-        t_dead = st.deadline.t
-        if st.baseline is not None:
+    if not section.is_gap and st.target_value is not None and deadline is not None:
+        t_dead = deadline.t
+        if st.baseline is not None and not st.final:
             guides += [
-                {
-                    "t": st.baseline.period.t,
-                    "value": st.baseline.value,
-                    "serie": t["legend_trajectory"],
-                },
+                {"t": st.baseline.period.t, "value": st.baseline.value, "serie": t["legend_trajectory"]},
                 {"t": t_dead, "value": st.target_value, "serie": t["legend_trajectory"]},
-            ]
+            ]  # fmt: skip
         if st.latest is not None and st.projection is not None:
             guides += [
-                {
-                    "t": st.latest.period.t,
-                    "value": st.latest.value,
-                    "serie": t["legend_projection"],
-                },
+                {"t": st.latest.period.t, "value": st.latest.value, "serie": t["legend_projection"]},
                 {"t": t_dead, "value": st.projection, "serie": t["legend_projection"]},
-            ]
+            ]  # fmt: skip
     for g in guides:
         if g["serie"] not in domain:
             domain.append(g["serie"])
             rng.append(TRAJECTORY if g["serie"] == t["legend_trajectory"] else PROJECTION)
             dash.append([6, 4] if g["serie"] == t["legend_trajectory"] else [2, 3])
     marks: list[Spec] = []
-    if not section.is_gap and st.target_value is not None and st.deadline is not None:
-        marks.append({"t": st.deadline.t, "value": st.target_value, "serie": t["legend_target"]})
+    if not section.is_gap and st.target_value is not None and deadline is not None:
+        marks.append({"t": deadline.t, "value": st.target_value, "serie": t["legend_target"]})
         domain.append(t["legend_target"])
         rng.append(TARGET)
         dash.append([1, 0])
@@ -127,7 +137,7 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
         dash.append([1, 0])
 
     fmt = _axis_format(section.unit)
-    all_t = [r["t"] for r in rows + guides + marks]
+    all_t = [r["t"] for r in rows + guides + marks + dots]
     x: Spec = {
         "field": "t",
         "type": "quantitative",
@@ -150,13 +160,19 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
         "legend": {"symbolType": "stroke", "symbolSize": 300},
     }
     layers: list[Spec] = []
-    band = [r for r in rows if "lo" in r]
+    focal_name = next((names[i] for i in order if shown[i].role == "focal"), None)
+    band = [r for r in rows if r["serie"] == focal_name and "lo" in r]
     if band:
         layers.append(
             {
                 "data": {"values": band},
                 "mark": {"type": "area", "opacity": 0.18, "color": FOCAL},
-                "encoding": {"x": x, "y": {**y, "field": "lo"}, "y2": {"field": "hi"}},
+                "encoding": {
+                    "x": x,
+                    "y": {**y, "field": "lo"},
+                    "y2": {"field": "hi"},
+                    "detail": {"field": "segment"},
+                },
             }
         )
     layers.append(
@@ -167,6 +183,7 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
                 "x": x,
                 "y": y,
                 "color": colour,
+                "detail": {"field": "segment"},
                 "strokeDash": {
                     "field": "serie",
                     "type": "nominal",
@@ -194,6 +211,14 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
                 },
             }
         )
+    if dots:
+        layers.append(
+            {
+                "data": {"values": dots},
+                "mark": {"type": "point", "filled": True, "size": 70, "shape": "square"},
+                "encoding": {"x": x, "y": y, "color": colour},
+            }
+        )
     if marks:
         layers.append(
             {
@@ -218,22 +243,31 @@ def chart_alt(section: GoalSection, municipality_name: str, lang: str) -> str:
     focal = next((s for s in section.series if s.role == "focal"), None)
     pts = focal.visible() if focal else []
     label = focal.label if focal else (section.spec.title if section.spec else "")
-    if not pts:
+    if not pts or focal is None:
         return label
+
+    def period(p: Period) -> str:
+        return p.label_da() if lang == "da" else p.label
+
     text = t["chart_alt"].format(
         label=label,
         municipality=municipality_name,
-        first=pts[0].period.label,
-        last=pts[-1].period.label,
+        first=period(pts[0].period),
+        last=period(pts[-1].period),
     )
     text += t["chart_alt_latest"].format(
-        latest=fmt_value(pts[-1].value, section.unit, lang), period=pts[-1].period.label
+        latest=fmt_value(pts[-1].value, section.unit, lang), period=period(pts[-1].period)
     )
     st = section.status
-    if st.target_value is not None and st.deadline is not None and not section.is_gap:
+    deadline = st.target_deadline or st.deadline
+    if st.target_value is not None and deadline is not None and not section.is_gap:
         text += t["chart_alt_target"].format(
-            target=fmt_value(st.target_value, st.unit, lang), deadline=st.deadline.label
+            target=fmt_value(st.target_value, st.unit, lang), deadline=period(deadline)
         )
+    others = [s.source_label for s in section.series if s.role == "other" and s.visible()]
+    text += " " + t["source"] + ": " + focal.source_label + "."
+    if others:
+        text += " " + t["chart_other_sources"].format(sources=", ".join(others))
     return text
 
 

@@ -17,12 +17,13 @@ from pejling.periods import Period
 from pejling.store.database import Store
 
 SERIES_SQL = """
-SELECT municipality, period, t, value, numerator, denominator, source, vintage
+SELECT municipality, period, t, value, numerator, denominator, source, vintage, provenance,
+       publisher, persons
 FROM all_observations
 WHERE indicator = ? AND grp = ?
 QUALIFY row_number() OVER (
-    PARTITION BY municipality, period ORDER BY vintage DESC, import_id DESC) = 1
-ORDER BY municipality, t
+    PARTITION BY municipality, series, period ORDER BY vintage DESC, import_id DESC) = 1
+ORDER BY municipality, t, series
 """
 
 
@@ -61,12 +62,13 @@ class InMemoryReportSource:
 class ObservationCache:
     """Current observations per (indicator, group) → municipality → points, oldest first.
 
-    `until_t` cuts every series at the end of the report year, so a report for 2022 shows and
-    judges what was known for 2022 even when later data are loaded.
+    `as_of` cuts every series at the end of the report period: only figures for periods that
+    end by then are read, so a report for 2022 shows and judges what was known for 2022 even
+    when later data are loaded.
     """
 
     store: Store
-    until_t: float | None = None
+    as_of: Period | None = None
     _cache: dict[tuple[str, str], dict[int, list[Point]]] = field(default_factory=dict)
 
     def all_municipalities(self, indicator_id: str, grp: str) -> dict[int, list[Point]]:
@@ -75,11 +77,25 @@ class ObservationCache:
         if key not in self._cache:
             out: dict[int, list[Point]] = defaultdict(list)
             rows = self.store.con.execute(SERIES_SQL, [indicator_id, grp]).fetchall()
-            for mun, period, t, value, num, den, source, vintage in rows:
-                if value is None or (self.until_t is not None and t > self.until_t):
+            limit = self.as_of.end if self.as_of is not None else None
+            for mun, period, _t, value, num, den, source, vintage, prov, pub, persons in rows:
+                if value is None:
+                    continue
+                per = Period.parse(period)
+                if limit is not None and per.end > limit:
                     continue
                 out[int(mun)].append(
-                    Point(Period.parse(period), value, num, den, source=source, vintage=vintage)
+                    Point(
+                        per,
+                        value,
+                        num,
+                        den,
+                        source=source,
+                        vintage=vintage,
+                        provenance=prov,
+                        publisher=pub,
+                        persons=persons,
+                    )
                 )
             self._cache[key] = dict(out)
         return self._cache[key]

@@ -1,35 +1,47 @@
 """What a status report says, built from a policy, its evaluation and the observations.
 
-The model is the single place where published figures are decided: it evaluates each goal as
-of the report year, collects every figure that will be shown (the goal's series, the national
-series, the other municipalities for the map), and runs them through disclosure control once,
-so the HTML, the PDF, the workbook and the public site can only show what survived.
+The model is the single place where published figures *and published verdicts* are decided: it
+evaluates each goal as of the report period, collects every figure that will be shown (the goal's
+series per source, the national series, the other municipalities for the map), runs them through
+disclosure control once, and then withholds any verdict that rests on a hidden figure. The HTML,
+the PDF, the workbook, the public site and `pejling status` all read this model, so they show the
+same status for the same goal and period and can only show what survived.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pejling.disclosure import Cell, group_relations, suppress
-from pejling.evaluation.evaluate import evaluate_goal, evaluate_key_figure
-from pejling.evaluation.points import Point
-from pejling.evaluation.status import GoalStatus, GoalStatusCode
+from pejling.evaluation.evaluate import Judging, judge_goal, judge_key_figure
+from pejling.evaluation.points import REGISTER, Point
+from pejling.evaluation.series import wilson_pct
+from pejling.evaluation.status import (
+    GOAL_CODES,
+    TREND_CODES,
+    GoalStatus,
+    GoalStatusCode,
+    Reason,
+)
+from pejling.evaluation.texts import series_name
 from pejling.groups import group_key
 from pejling.periods import Period
-from pejling.progress.uncertainty import wilson_interval
 from pejling.reference.municipalities import name_of
 from pejling.report.data import ObservationCache, ReportSource
-from pejling.report.texts import STATUS_ORDER, labels
+from pejling.report.texts import labels
 from pejling.spec.catalog import Catalog
 from pejling.spec.compute import Measure
 from pejling.spec.indicator import IndicatorSpec, Unit
 from pejling.spec.policy import Goal, Initiative, KeyFigure, Measurement, Policy, Theme
+from pejling.spec.settings import DEFAULT_MIN_PERSONS
 
 MAP_MIN_MUNICIPALITIES = 90  # a map needs (nearly) every municipality to place one among them
 
-CellKey = tuple[str, int, str, str]  # indicator, municipality, group key, period label
+CellKey = tuple[str, int, str, str, str]  # indicator, municipality, group, series source, period
+_Line = tuple[str, str, str, str, list[CellKey]]  # role, group, label, source, cell keys
 
 
 @dataclass(frozen=True)
@@ -44,20 +56,38 @@ class ShownPoint:
     suppressed: bool
     source: str
     vintage: str
+    provenance: str = "published"
+
+    @property
+    def synthetic(self) -> bool:
+        """Computed from generated data."""
+        return self.provenance == "synthetic"
 
 
 @dataclass(frozen=True)
 class SeriesView:
-    """A line in a goal's chart: the municipality, a reference group, or the whole country."""
+    """A line in a goal's chart: one group from one source (never two sources in one line).
 
-    role: str  # "focal", "reference" or "national"
+    Roles: `focal` (the goal's group in the judged source), `reference` (the comparison group of
+    a gap, same source), `national` (the whole country, same source) and `other` (the goal's
+    group from another source, e.g. the figure the policy document quotes).
+    """
+
+    role: str
     label: str
     group: str
     points: list[ShownPoint]
+    source: str = ""  # series source key: "register" or the publisher
+    source_label: str = ""
 
     def visible(self) -> list[ShownPoint]:
         """Points with a published value."""
         return [p for p in self.points if p.value is not None]
+
+    @property
+    def synthetic(self) -> bool:
+        """Any point computed from generated data."""
+        return any(p.synthetic for p in self.points)
 
 
 @dataclass(frozen=True)
@@ -69,6 +99,8 @@ class MapView:
     national: float | None
     rank: int | None
     n: int
+    source_label: str = ""
+    synthetic: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +150,15 @@ class GoalSection:
         """A gap goal: two groups on one chart, the target on their difference."""
         return any(s.role == "reference" for s in self.series)
 
+    @property
+    def synthetic(self) -> bool:
+        """Any figure in the section was computed from generated data."""
+        return (
+            any(s.synthetic for s in self.series)
+            or self.status.synthetic
+            or bool(self.map and self.map.synthetic)
+        )
+
 
 @dataclass(frozen=True)
 class ThemeSection:
@@ -134,7 +175,7 @@ class Report:
 
     policy: Policy
     lang: str
-    year: int
+    as_of: Period
     municipality_name: str
     threshold: int
     generated: date
@@ -144,10 +185,39 @@ class Report:
     sources: list[str]
     suppressed_count: int
     status_counts: dict[GoalStatusCode, int] = field(default_factory=dict)
+    uncertain_counts: dict[GoalStatusCode, int] = field(default_factory=dict)
+    key_figure_counts: dict[GoalStatusCode, int] = field(default_factory=dict)
+    initiative_only: int = 0
+    synthetic: bool = False
+    min_persons: int = DEFAULT_MIN_PERSONS
 
     def goals(self) -> list[GoalSection]:
-        """All goal sections in document order."""
+        """All goal and key-figure sections in document order."""
         return [g for t in self.themes for g in t.goals]
+
+    def statuses(self) -> list[GoalStatus]:
+        """The published status of every goal and key figure, in document order."""
+        return [g.status for g in self.goals()]
+
+    @property
+    def year(self) -> int:
+        """The calendar year of the report period."""
+        return self.as_of.start.year
+
+    @property
+    def period_label(self) -> str:
+        """The report period in file names: 2018, 2019Q3, 2020-06."""
+        return self.as_of.label
+
+    @property
+    def policy_ended(self) -> bool:
+        """The policy's period has ended by the report period."""
+        return self.policy.period.end.end <= self.as_of.end
+
+    @property
+    def goal_count(self) -> int:
+        """Goals with a result target or direction (key figures and initiative goals apart)."""
+        return sum(self.status_counts.values())
 
     @property
     def t(self) -> dict[str, str]:
@@ -155,8 +225,12 @@ class Report:
         return labels(self.lang)
 
 
-def default_year(policy: Policy, catalog: Catalog, cache: ObservationCache) -> int:
-    """The newest year with data for the policy's indicators (else the policy's last year)."""
+def default_as_of(policy: Policy, catalog: Catalog, cache: ObservationCache) -> Period:
+    """The default report period: a policy that has ended is reported for its last year;
+    otherwise the newest year with data for its indicators (else the current year)."""
+    today = date.today()
+    if policy.period.end.end < today:
+        return Period.year(policy.period.end.end.year)
     ids = sorted(
         {
             ref.id
@@ -167,7 +241,12 @@ def default_year(policy: Policy, catalog: Catalog, cache: ObservationCache) -> i
         }
     )
     year = cache.latest_year(ids)
-    return year if year is not None else policy.period.end.start.year
+    return Period.year(year if year is not None else today.year)
+
+
+def default_year(policy: Policy, catalog: Catalog, cache: ObservationCache) -> int:
+    """The calendar year of `default_as_of`."""
+    return default_as_of(policy, catalog, cache).start.year
 
 
 def build_report(
@@ -175,26 +254,28 @@ def build_report(
     catalog: Catalog,
     cache: ReportSource,
     *,
-    year: int,
+    as_of: Period | None = None,
+    year: int | None = None,
     lang: str = "da",
     threshold: int = 5,
+    min_persons: int = DEFAULT_MIN_PERSONS,
     today: date | None = None,
 ) -> Report:
-    """Evaluate the policy as of `year` and decide every published figure.
+    """Evaluate the policy as of a period and decide every published figure and verdict.
 
-    `cache` must hold only data up to the end of `year` (`ObservationCache(until_t=...)`), so
-    evaluation sees only what was known for the report year.
+    `cache` must hold only data known at the end of the period (`ObservationCache(as_of=...)`).
     """
+    if as_of is None:
+        as_of = Period.year(year if year is not None else (today or date.today()).year)
     mun = policy.municipality
     mun_name = name_of(mun) if mun else labels(lang)["national"]
+    judging = Judging(catalog, cache, as_of, min_persons)
     drafts: list[tuple[Theme, Goal | None, KeyFigure | None, GoalStatus]] = []
     for theme in policy.themes:
         for one_goal in theme.goals:
-            st = evaluate_goal(policy, theme, one_goal, catalog, cache)
-            drafts.append((theme, one_goal, None, st))
+            drafts.append((theme, one_goal, None, judge_goal(judging, policy, theme, one_goal)))
         for one_kf in theme.key_figures:
-            st = evaluate_key_figure(policy, theme, one_kf, catalog, cache)
-            drafts.append((theme, None, one_kf, st))
+            drafts.append((theme, None, one_kf, judge_key_figure(judging, policy, theme, one_kf)))
 
     # 1. Every figure the report will show, as disclosure cells.
     cells: dict[CellKey, Cell] = {}
@@ -202,60 +283,54 @@ def build_report(
     specs: dict[str, IndicatorSpec] = {}
 
     def add(spec: IndicatorSpec, municipality: int, grp: str, p: Point) -> CellKey:
-        key = (spec.id, municipality, grp, p.period.label)
+        key = (spec.id, municipality, grp, p.series, p.period.label)
         if key not in cells:
             cells[key] = _cell(spec, p)
             points[key] = p
         return key
 
-    plans: list[tuple[list[tuple[str, str, str, list[CellKey]]], list[CellKey], Period | None]] = []
-    for _theme, goal, kf, _status in drafts:
+    plans: list[tuple[list[_Line], list[CellKey], Period | None]] = []
+    for _theme, goal, kf, status in drafts:
         ref = goal.indicator if goal else (kf.indicator if kf else None)
         spec = catalog.get(ref.id) if ref else None
-        lines: list[tuple[str, str, str, list[CellKey]]] = []
+        lines: list[_Line] = []
         map_keys: list[CellKey] = []
         map_period: Period | None = None
         if spec is not None and ref is not None and not (goal and goal.target.kind.value == "none"):
             specs[spec.id] = spec
             focal = group_key(ref.group)
-            groups = [("focal", focal)]
-            if goal and goal.target.reference_group:
-                groups.append(("reference", group_key(goal.target.reference_group)))
-            for role, grp in groups:
-                series = cache.series(spec.id, mun, grp)
-                lines.append(
-                    (
-                        role,
-                        grp,
-                        _group_label(spec, grp, lang),
-                        [add(spec, mun, grp, p) for p in series],
-                    )
-                )
-            if mun != 0:
-                national = cache.series(spec.id, 0, focal)
+            chosen = status.series_source
+            focal_points = cache.series(spec.id, mun, focal)
+            for source in _sources(focal_points, chosen):
+                role = "focal" if source == chosen else "other"
+                pts = [p for p in focal_points if p.series == source]
+                lines.append((role, focal, _group_label(spec, focal, lang), source,
+                              [add(spec, mun, focal, p) for p in pts]))  # fmt: skip
+            if goal and goal.target.reference_group and chosen is not None:
+                rgrp = group_key(goal.target.reference_group)
+                rpts = [p for p in cache.series(spec.id, mun, rgrp) if p.series == chosen]
+                lines.append(("reference", rgrp, _group_label(spec, rgrp, lang), chosen,
+                              [add(spec, mun, rgrp, p) for p in rpts]))  # fmt: skip
+            if mun != 0 and chosen is not None:
+                national = [p for p in cache.series(spec.id, 0, focal) if p.series == chosen]
                 if national:
-                    lines.append(
-                        (
-                            "national",
-                            focal,
-                            labels(lang)["national"],
-                            [add(spec, 0, focal, p) for p in national],
-                        )
-                    )
-            map_period, map_keys = _map_cells(spec, focal, cache, add)
+                    lines.append(("national", focal, labels(lang)["national"], chosen,
+                                  [add(spec, 0, focal, p) for p in national]))  # fmt: skip
+            if chosen is not None:
+                map_period, map_keys = _map_cells(spec, focal, chosen, cache, add)
         plans.append((lines, map_keys, map_period))
 
-    # 2. Relations: groups of one indicator/municipality/period, and municipalities → nation.
+    # 2. Relations: groups of one indicator/municipality/source/period, municipalities → nation.
     relations: list[list[CellKey]] = []
-    by_slice: dict[tuple[str, int, str], set[str]] = defaultdict(set)
-    for ind, m, grp, per in cells:
-        by_slice[(ind, m, per)].add(grp)
-    for (ind, m, per), grps in by_slice.items():
+    by_slice: dict[tuple[str, int, str, str], set[str]] = defaultdict(set)
+    for ind, m, grp, src, per in cells:
+        by_slice[(ind, m, src, per)].add(grp)
+    for (ind, m, src, per), grps in by_slice.items():
         for rel in group_relations(grps):
-            relations.append([(ind, m, g, per) for g in rel])
-    by_area: dict[tuple[str, str, str], list[CellKey]] = defaultdict(list)
+            relations.append([(ind, m, g, src, per) for g in rel])
+    by_area: dict[tuple[str, str, str, str], list[CellKey]] = defaultdict(list)
     for key in cells:
-        by_area[(key[0], key[2], key[3])].append(key)
+        by_area[(key[0], key[2], key[3], key[4])].append(key)
     for keys in by_area.values():
         if len(keys) > 2:
             relations.append(sorted(keys, key=lambda k: k[1]))  # code 0 (the nation) first
@@ -265,77 +340,92 @@ def build_report(
         p = points[key]
         s = safe.get(key)
         if s is not None and s.suppressed:
-            return ShownPoint(p.period, None, None, None, None, True, p.source, p.vintage)
+            return ShownPoint(p.period, None, None, None, None, True, p.source, p.vintage,
+                              p.provenance)  # fmt: skip
         return ShownPoint(
-            p.period, p.value, p.numerator, p.denominator, _interval(specs[key[0]], p),
-            False, p.source, p.vintage,
+            p.period, p.value, p.numerator, p.denominator, wilson_pct(specs[key[0]], p),
+            False, p.source, p.vintage, p.provenance,
         )  # fmt: skip
 
-    # 3. Sections.
+    # 3. Sections, with every verdict checked against what may be published.
     sections: dict[str, list[GoalSection]] = defaultdict(list)
     data_dates: set[str] = set()
     sources: set[str] = set()
     used_specs: dict[str, IndicatorSpec] = {}
+    synthetic = False
     for (theme, goal, kf, status), (lines, map_keys, map_period) in zip(drafts, plans, strict=True):
         ref = goal.indicator if goal else (kf.indicator if kf else None)
         spec = catalog.get(ref.id) if ref else None
         if spec is not None:
             used_specs[spec.id] = spec
         views = [
-            SeriesView(role, lbl, grp, [shown(k) for k in keys]) for role, grp, lbl, keys in lines
-        ]
+            SeriesView(role, lbl, grp, [shown(k) for k in keys], src,
+                       _source_name(src, any(points[k].synthetic for k in keys), lang))
+            for role, grp, lbl, src, keys in lines
+        ]  # fmt: skip
         for v in views:
             for p in v.points:
                 if p.source:
                     sources.add(p.source)
-                if v.role != "national" and p.vintage:
+                if v.role in ("focal", "reference") and p.vintage:
                     data_dates.add(p.vintage)
-        latest_hidden, base_hidden = _hidden_figures(status, views)
-        reason = status.reason_da if lang == "da" else status.reason_en
-        if latest_hidden or base_hidden:
-            text = "suppressed_reason" if latest_hidden else "suppressed_reason_base"
-            reason = labels(lang)[text].format(t=threshold)
-            status = _hide_numbers(status, latest_hidden, base_hidden)
+        hidden = _hidden_periods(views)
+        latest_hidden = status.latest is not None and status.latest.period.label in hidden
+        base_hidden = status.baseline is not None and status.baseline.period.label in hidden
+        status = _gate(status, latest_hidden, base_hidden, threshold)
+        if status.since is not None and status.since.period.label in hidden:
+            status = replace(status, since=None)
         map_view = (
-            _map_view(spec, mun, map_period, [shown(k) for k in map_keys], map_keys)
+            _map_view(spec, mun, map_period, [shown(k) for k in map_keys], map_keys, points, lang)
             if spec and map_period
             else None
         )
         gid = goal.id if goal else (kf.id if kf else "")
-        sections[theme.id].append(
-            GoalSection(
-                theme=theme,
-                anchor=f"maal-{theme.id}-{gid}",
-                is_key_figure=kf is not None,
-                status=status,
-                reason=reason,
-                spec=spec,
-                series=views,
-                map=map_view,
-                initiatives=policy.initiatives_for(gid) if goal else [],
-                measurement=(goal.measurement if goal else kf.measurement if kf else None),
-                latest_suppressed=latest_hidden,
-                baseline_suppressed=base_hidden,
-                goal=goal,
-                key_figure=kf,
-            )
+        section = GoalSection(
+            theme=theme,
+            anchor=f"maal-{theme.id}-{gid}",
+            is_key_figure=kf is not None,
+            status=status,
+            reason=status.reason(lang),
+            spec=spec,
+            series=views,
+            map=map_view,
+            initiatives=policy.initiatives_for(gid) if goal else [],
+            measurement=(goal.measurement if goal else kf.measurement if kf else None),
+            latest_suppressed=latest_hidden,
+            baseline_suppressed=base_hidden,
+            goal=goal,
+            key_figure=kf,
         )
+        synthetic = synthetic or section.synthetic
+        sections[theme.id].append(section)
     themes = [
         ThemeSection(theme, f"tema-{theme.id}", sections[theme.id])
         for theme in policy.themes
         if sections[theme.id]
     ]
-    counts = {code: 0 for code in STATUS_ORDER}
-    for t in themes:
-        for g in t.goals:
-            counts[g.status.status] += 1
-    published_keys = {k for plan in plans for line in plan[0] for k in line[3]} | {
+    counts = {code: 0 for code in GOAL_CODES}
+    uncertain = {code: 0 for code in GOAL_CODES}
+    trends = {code: 0 for code in (*TREND_CODES, GoalStatusCode.NOT_ASSESSABLE, GoalStatusCode.NO_DATA)}  # fmt: skip
+    initiative_only = 0
+    for th in themes:
+        for g in th.goals:
+            st = g.status
+            if st.status is GoalStatusCode.INITIATIVE_ONLY:
+                initiative_only += 1
+            elif st.is_key_figure:
+                trends[st.status] = trends.get(st.status, 0) + 1
+            else:
+                counts[st.status] += 1
+                if st.uncertain and st.is_verdict:
+                    uncertain[st.status] += 1
+    published_keys = {k for plan in plans for line in plan[0] for k in line[4]} | {
         k for plan in plans for k in plan[1]
     }
     return Report(
         policy=policy,
         lang=lang,
-        year=year,
+        as_of=as_of,
         municipality_name=mun_name,
         threshold=threshold,
         generated=today or date.today(),
@@ -345,7 +435,25 @@ def build_report(
         sources=sorted(sources),
         suppressed_count=sum(1 for k in published_keys if k in safe and safe[k].suppressed),
         status_counts=counts,
+        uncertain_counts=uncertain,
+        key_figure_counts=trends,
+        initiative_only=initiative_only,
+        synthetic=synthetic,
+        min_persons=min_persons,
     )
+
+
+def _sources(points: list[Point], chosen: str | None) -> list[str]:
+    """The series sources to show for a group: the judged one first, then the others."""
+    found: list[str] = []
+    for p in points:
+        if p.series not in found:
+            found.append(p.series)
+    return sorted(found, key=lambda s: (s != chosen, found.index(s)))
+
+
+def _source_name(series: str, synthetic: bool, lang: str) -> str:
+    return series_name(series, synthetic, lang)
 
 
 def _cell(spec: IndicatorSpec, p: Point) -> Cell:
@@ -353,19 +461,28 @@ def _cell(spec: IndicatorSpec, p: Point) -> Cell:
 
     Shares with counts (computed, or a municipality's own extract) rest on persons in the
     numerator, the denominator and the rest; a computed count is a number of persons; a
-    computed mean rests on its denominator. Counts from published statistics are already
-    disclosure-controlled by their publisher and are often not persons at all (housing
-    areas, agreements); person-time ratios rest on hours or days, not persons.
+    computed mean rests on its denominator; a person-time ratio rests on the persons counted
+    behind it. Counts from published statistics are already disclosure-controlled by their
+    publisher and are often not persons at all (housing areas, agreements).
     """
     measure = spec.compute.measure if spec.compute else None
+    if p.series != REGISTER and measure is not None and p.denominator is None:
+        measure = None  # a published figure of a computable indicator: no counts to protect
+    # A sampled (weighted) register stores population estimates as numerator and denominator;
+    # disclosure rests on the persons actually counted, so scale down to the sample.
+    scale = 1.0
+    if p.persons is not None and p.denominator and p.series == REGISTER:
+        scale = p.persons / p.denominator
     if measure is Measure.RATIO:
-        return Cell(None, None, None)
+        return Cell(None, p.persons, None)
     if measure is Measure.MEAN:
-        return Cell(None, p.denominator, None)
+        return Cell(None, p.persons if p.persons is not None else p.denominator, None)
     if measure is Measure.COUNT:
-        return Cell(None, None, p.value)
+        return Cell(None, None, p.persons if p.persons is not None else p.value)
     if spec.unit is Unit.PERCENT and p.denominator is not None:
-        return Cell(p.numerator, p.denominator, None)
+        if p.numerator is None:
+            return Cell(None, p.denominator * scale, None)
+        return Cell(p.numerator * scale, p.denominator * scale, None)
     return Cell(None, None, None)
 
 
@@ -373,25 +490,12 @@ def _has_counts(cell: Cell) -> bool:
     return any(x is not None for x in (cell.numerator, cell.denominator, cell.value))
 
 
-def _interval(spec: IndicatorSpec, p: Point) -> tuple[float, float] | None:
-    if (
-        spec.unit is not Unit.PERCENT
-        or p.numerator is None
-        or p.denominator is None
-        or p.denominator <= 0
-        or not 0 <= p.numerator <= p.denominator
-    ):
-        return None
-    lo, hi = wilson_interval(p.numerator, p.denominator)
-    return lo * 100, hi * 100
-
-
 def _group_label(spec: IndicatorSpec, grp: str, lang: str) -> str:
-    from pejling.evaluation.texts import Texts
+    from pejling.groups import describe_group_da
 
     group = dict(kv.split("=", 1) for kv in grp.split(";") if kv)
     if lang == "da":
-        return Texts.series_label(spec, group, None)
+        return f"{spec.title} ({describe_group_da(group)})"
     described = ", ".join(f"{k}: {v.replace('_', ' ')}" for k, v in group.items()) or "all"
     return f"{spec.title_en or spec.title} ({described})"
 
@@ -399,25 +503,28 @@ def _group_label(spec: IndicatorSpec, grp: str, lang: str) -> str:
 def _map_cells(
     spec: IndicatorSpec,
     grp: str,
+    source: str,
     cache: ReportSource,
-    add: object,
+    add: Callable[[IndicatorSpec, int, str, Point], CellKey],
 ) -> tuple[Period | None, list[CellKey]]:
-    """The newest period for which (nearly) all municipalities have the figure."""
+    """The newest period for which (nearly) all municipalities have the figure, in one source."""
     series = cache.all_municipalities(spec.id, grp)
     per_period: dict[str, list[tuple[int, Point]]] = defaultdict(list)
     for code, pts in series.items():
         if code == 0:
             continue
         for p in pts:
-            per_period[p.period.label].append((code, p))
+            if p.series == source:
+                per_period[p.period.label].append((code, p))
     full = [lbl for lbl, rows in per_period.items() if len(rows) >= MAP_MIN_MUNICIPALITIES]
     if not full:
         return None, []
     label = max(full, key=lambda lbl: per_period[lbl][0][1].t)
     rows = per_period[label]
-    assert callable(add)
     keys = [add(spec, code, grp, p) for code, p in rows]
-    national = next((p for p in series.get(0, []) if p.period.label == label), None)
+    national = next(
+        (p for p in series.get(0, []) if p.period.label == label and p.series == source), None
+    )
     if national is not None:
         keys.append(add(spec, 0, grp, national))
     return rows[0][1].period, keys
@@ -429,6 +536,8 @@ def _map_view(
     period: Period,
     shown: list[ShownPoint],
     keys: list[CellKey],
+    points: dict[CellKey, Point],
+    lang: str,
 ) -> MapView:
     values: dict[int, float | None] = {}
     national: float | None = None
@@ -444,32 +553,54 @@ def _map_view(
             1 for v in values.values() if v is not None and spec.direction.sign * (v - mine) > 0
         )
         rank = better + 1
-    return MapView(period, values, national, rank, sum(v is not None for v in values.values()))
+    synthetic = any(points[k].synthetic for k in keys)
+    source = keys[0][3] if keys else ""
+    return MapView(period, values, national, rank, sum(v is not None for v in values.values()),
+                   _source_name(source, synthetic, lang), synthetic)  # fmt: skip
 
 
-def _hidden_figures(status: GoalStatus, views: list[SeriesView]) -> tuple[bool, bool]:
-    """Whether the latest and the baseline figure the status quotes have been suppressed.
+def _hidden_periods(views: list[SeriesView]) -> set[str]:
+    """Periods whose figure in the judged source (focal or reference group) is suppressed.
 
-    A baseline stated in the policy document (no vintage) is already public and stays.
+    A baseline stated in the policy document is already public and is not affected.
     """
-    hidden = {
-        p.period.label for v in views if v.role != "national" for p in v.points if p.suppressed
+    return {
+        p.period.label
+        for v in views
+        if v.role in ("focal", "reference")
+        for p in v.points
+        if p.suppressed
     }
-    latest = status.latest is not None and status.latest.period.label in hidden
-    base = (
-        status.baseline is not None
-        and bool(status.baseline.vintage)
-        and status.baseline.period.label in hidden
+
+
+def _gate(status: GoalStatus, latest: bool, baseline: bool, threshold: int) -> GoalStatus:
+    """No verdict on a hidden figure, and no number derived from one."""
+    if not (latest or baseline):
+        return status
+    out = replace(
+        status,
+        projection=None,
+        progress_value=None,
+        remaining=None,
+        speed=None,
+        change_interval=None,
+        suppressed=True,
+        threshold=threshold,
+        persons=None,  # a count below the threshold is itself a hidden figure
+        latest_pair=None if latest else status.latest_pair,
+        baseline_pair=None if baseline else status.baseline_pair,
+        latest=None if latest else status.latest,
+        baseline=None if baseline else status.baseline,
     )
-    return latest, base
-
-
-def _hide_numbers(status: GoalStatus, latest: bool, baseline: bool) -> GoalStatus:
-    """Drop every number derived from a suppressed figure (a relative target reveals its base)."""
-    out = replace(status, projection=None, progress_value=None, remaining=None, uncertain=False)
-    if latest:
-        out = replace(out, latest=None)
-    if baseline:
-        relative = status.kind in ("change_pp", "change_rel")
-        out = replace(out, baseline=None, target_value=None if relative else out.target_value)
+    if baseline and status.kind in ("change_pp", "change_rel"):
+        out = replace(out, target_value=None)  # a relative target reveals its base
+    if status.is_verdict or status.reason_code is Reason.TOO_FEW_PERSONS:
+        out = replace(
+            out,
+            status=GoalStatusCode.NOT_ASSESSABLE,
+            reason_code=Reason.SUPPRESSED,
+            uncertain=False,
+            score=None,
+            progress_class=None,
+        )
     return out

@@ -16,7 +16,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pejling import __version__
-from pejling.evaluation.status import GoalStatusCode
+from pejling.evaluation.status import GoalStatusCode, ValueAt
+from pejling.evaluation.texts import source_name
 from pejling.formatting import fmt_date, fmt_number, fmt_value
 from pejling.periods import Period
 from pejling.report.charts import (
@@ -28,7 +29,7 @@ from pejling.report.charts import (
     render_map,
     render_svg,
 )
-from pejling.report.model import GoalSection, Report, ShownPoint
+from pejling.report.model import GoalSection, Report, SeriesView, ShownPoint
 from pejling.report.texts import STATUS_COLOUR, labels, status_label
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -91,16 +92,15 @@ class FigureTable:
     rows: list[FigureRow]
 
 
-def figure_table(g: GoalSection, municipality_name: str) -> FigureTable:
-    """Pivot a goal's series into one table (what the chart shows, as numbers)."""
+def figure_table(g: GoalSection, municipality_name: str, lang: str = "da") -> FigureTable:
+    """Pivot a goal's series into one table (what the chart shows, as numbers).
+
+    Every column names its source: the judged series, another source's figures (e.g. those the
+    policy document quotes) and the national series are never merged into one column.
+    """
     series = [s for s in g.series if s.points]
-    columns = [
-        FigureColumn(
-            municipality_name if s.role == "focal" and not g.is_gap else s.label,
-            any(p.interval for p in s.points),
-        )
-        for s in series
-    ]
+    columns = [FigureColumn(series_name(g, s, municipality_name, lang), any(p.interval for p in s.points))
+               for s in series]  # fmt: skip
     periods: dict[str, Period] = {}
     for s in series:
         for p in s.points:
@@ -110,6 +110,17 @@ def figure_table(g: GoalSection, municipality_name: str) -> FigureTable:
         by = [{p.period.label: p for p in s.points}.get(label) for s in series]
         rows.append(FigureRow(per, by))
     return FigureTable(columns, rows)
+
+
+def series_name(g: GoalSection, s: SeriesView, municipality_name: str, lang: str) -> str:
+    """A series' name in tables and legends, with its source."""
+    t = labels(lang)
+    if s.role == "national":
+        return f"{t['national']} ({s.source_label})"
+    if s.role == "reference":
+        return f"{s.label} ({t['group_reference']}; {s.source_label})"
+    name = s.label if g.is_gap else municipality_name
+    return f"{name} ({s.source_label})"
 
 
 def render_charts(report: Report) -> dict[str, RenderedCharts]:
@@ -180,7 +191,7 @@ def environment(lang: str) -> Environment:
             for s in g.series:
                 hidden = [period(p.period) for p in s.points if p.suppressed]
                 if hidden:
-                    name = r.municipality_name if s.role == "focal" and not g.is_gap else s.label
+                    name = series_name(g, s, r.municipality_name, lang)
                     parts.append(f"{name}: {', '.join(hidden)}")
             if g.map is not None:
                 n = sum(1 for v in g.map.values.values() if v is None)
@@ -190,7 +201,12 @@ def environment(lang: str) -> Environment:
                 out.append(((g.anchor, g.title), parts))
         return out
 
+    def fact_source(v: ValueAt | None) -> str:
+        return source_name(v, lang)
+
     env.globals.update(
+        fact_source=fact_source,
+        status_text=lambda st: st.status_label(lang),
         value=value,
         count=count,
         period=period,
@@ -220,12 +236,13 @@ def render_html(
 ) -> str:
     """The whole report as one self-contained HTML document."""
     env = environment(report.lang)
-    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name)
+    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name, report.lang)
     if links is not None and links.goal_pages:
         env.globals["goal_href"] = lambda g: goal_page_name(g)
     return env.get_template("report.html.j2").render(
-        r=report, charts=charts, links=links, **_page(report.lang, report.generated)
-    )
+        r=report, charts=charts, links=links,
+        **_page(report.lang, report.generated, report.synthetic),
+    )  # fmt: skip
 
 
 def goal_page_name(g: GoalSection) -> str:
@@ -238,10 +255,11 @@ def render_goal_page(
 ) -> str:
     """One goal on a page of its own (public site)."""
     env = environment(report.lang)
-    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name)
+    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name, report.lang)
     return env.get_template("goal_page.html.j2").render(
-        r=report, g=goal, charts=charts, links=links, **_page(report.lang, report.generated)
-    )
+        r=report, g=goal, charts=charts, links=links,
+        **_page(report.lang, report.generated, report.synthetic),
+    )  # fmt: skip
 
 
 def render_index(entries: list[IndexEntry], lang: str, generated: date) -> str:
@@ -249,13 +267,20 @@ def render_index(entries: list[IndexEntry], lang: str, generated: date) -> str:
     from pejling.report.texts import STATUS_ORDER
 
     env = environment(lang)
+    synthetic = any(e.report.synthetic for e in entries)
     return env.get_template("index.html.j2").render(
-        entries=entries, codes=STATUS_ORDER, links=None, **_page(lang, generated)
+        entries=entries, codes=STATUS_ORDER, links=None, **_page(lang, generated, synthetic)
     )
 
 
-def _page(lang: str, generated: date) -> dict[str, Any]:
-    return {"lang": lang, "t": labels(lang), "generated": generated, "css": stylesheet(lang)}
+def _page(lang: str, generated: date, synthetic: bool = False) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "t": labels(lang),
+        "generated": generated,
+        "css": stylesheet(lang),
+        "synthetic": synthetic,
+    }
 
 
 def render_pdf(html: str) -> bytes:

@@ -78,7 +78,7 @@ def publish_site(
                 step(report.policy.id)
             folder = tmp / report.policy.id
             folder.mkdir()
-            base = report_basename(report.policy, report.year, report.lang)
+            base = report_basename(report.policy, report.as_of, report.lang)
             links = SiteLinks(
                 index="../index.html",
                 pdf=f"{base}.pdf" if pdf else "",

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pejling.evaluation.status import STATUS_DA, STATUS_EN, GoalStatusCode
+from pejling.evaluation.status import (
+    GOAL_CODES,
+    STATUS_DA,
+    STATUS_EN,
+    TREND_CODES,
+    GoalStatusCode,
+)
 
 LABELS: dict[str, dict[str, str]] = {
     "da": {
@@ -15,7 +21,8 @@ LABELS: dict[str, dict[str, str]] = {
         "data_date": "Data opgjort",
         "generated": "Dannet",
         "summary": "Overblik",
-        "summary_intro": "Antal mål og nøgletal pr. status",
+        "summary_intro": "Antal mål pr. status",
+        "persons_word": "personer",
         "status": "Status",
         "goal": "Mål",
         "key_figure": "Nøgletal",
@@ -99,6 +106,27 @@ LABELS: dict[str, dict[str, str]] = {
         "group_reference": "sammenligningsgruppe",
         "definition_en": "Definition (på engelsk)",
         "suppressed_map": "kortet, {n} kommuner ({period})",
+        "synthetic_banner": "Tallene fra personregisteret i denne rapport er beregnet på genererede data (pejling synth) og beskriver ikke rigtige personer. Kommunenavnene er rigtige, tallene er ikke.",
+        "synthetic_short": "SYNTETISKE DATA – ikke rigtige tal",
+        "policy_ended": "Politikkens periode ({start}–{end}) er udløbet; hvert mål vurderes på tallet ved sin frist, og udviklingen efter fristen vises for sig.",
+        "as_of": "Vurderet pr.",
+        "uncertain_of": "heraf usikre",
+        "key_figures": "Nøgletal (uden måltal)",
+        "key_figures_intro": "Nøgletal følges uden måltal og tæller ikke med som mål",
+        "initiative_goals": "Indsatsmål uden resultatmål",
+        "policy_baseline": "Udgangspunkt i politikken",
+        "since_deadline": "Efter fristen",
+        "at_deadline": "Ved fristen",
+        "period_ended": "perioden er udløbet",
+        "chart_other_sources": "Tal fra andre kilder ({sources}) vises som firkanter og indgår ikke i linjen eller vurderingen.",
+        "judged_on": "Vurderet på",
+        "provenance": "Oprindelse",
+        "provenance_published": "Offentliggjort",
+        "provenance_register": "Registeropgørelse",
+        "provenance_synthetic": "Syntetisk (genereret)",
+        "min_persons_text": "Et mål vurderes kun, når tallene bygger på mindst {n} personer og må offentliggøres; ellers står der »Kan ikke vurderes« med grunden.",
+        "count": "Antal",
+        "read_first": "Læs først",
     },
     "en": {
         "report": "Status report",
@@ -110,7 +138,8 @@ LABELS: dict[str, dict[str, str]] = {
         "data_date": "Data as of",
         "generated": "Generated",
         "summary": "Summary",
-        "summary_intro": "Number of goals and key figures by status",
+        "summary_intro": "Number of goals by status",
+        "persons_word": "persons",
         "status": "Status",
         "goal": "Goal",
         "key_figure": "Key figure",
@@ -194,27 +223,54 @@ LABELS: dict[str, dict[str, str]] = {
         "group_reference": "reference group",
         "definition_en": "Definition",
         "suppressed_map": "the map, {n} municipalities ({period})",
+        "synthetic_banner": "The register figures in this report are computed from generated data (pejling synth) and describe no real persons. The municipality names are real, the figures are not.",
+        "synthetic_short": "SYNTHETIC DATA – not real figures",
+        "policy_ended": "The policy period ({start}–{end}) has ended; each goal is judged on its figure at its deadline, and the development since is shown apart.",
+        "as_of": "Judged as of",
+        "uncertain_of": "of which uncertain",
+        "key_figures": "Key figures (no target)",
+        "key_figures_intro": "Key figures are followed without a target and are not counted as goals",
+        "initiative_goals": "Initiative goals without a result target",
+        "policy_baseline": "Baseline in the policy",
+        "since_deadline": "After the deadline",
+        "at_deadline": "At the deadline",
+        "period_ended": "the period has ended",
+        "chart_other_sources": "Figures from other sources ({sources}) are shown as squares and are not part of the line or the judgement.",
+        "judged_on": "Judged on",
+        "provenance": "Provenance",
+        "provenance_published": "Published",
+        "provenance_register": "Register computation",
+        "provenance_synthetic": "Synthetic (generated)",
+        "min_persons_text": "A goal is judged only when its figures rest on at least {n} persons and may be published; otherwise it reads »Not assessable« with the reason.",
+        "count": "Count",
+        "read_first": "Read first",
     },
 }
 
-STATUS_ORDER = [
-    GoalStatusCode.ACHIEVED,
-    GoalStatusCode.ON_TRACK,
-    GoalStatusCode.AT_RISK,
-    GoalStatusCode.OFF_TRACK,
-    GoalStatusCode.NOT_ASSESSABLE,
-    GoalStatusCode.NO_DATA,
-]
+STATUS_ORDER = list(GOAL_CODES)
+TREND_ORDER = [*TREND_CODES, GoalStatusCode.NOT_ASSESSABLE, GoalStatusCode.NO_DATA]
+
+SYNTHETIC_LINE = {
+    "da": "[bold red]SYNTETISKE DATA:[/] tallene fra personregisteret er beregnet på genererede "
+    "data (pejling synth) og beskriver ikke rigtige personer.",
+    "en": "[bold red]SYNTHETIC DATA:[/] the register figures are computed from generated data "
+    "(pejling synth) and describe no real persons.",
+}
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies; never the only cue
 # (every status is also written out).
 STATUS_COLOUR: dict[GoalStatusCode, str] = {
     GoalStatusCode.ACHIEVED: "#009E73",
+    GoalStatusCode.NOT_ACHIEVED: "#CC79A7",
     GoalStatusCode.ON_TRACK: "#0072B2",
     GoalStatusCode.AT_RISK: "#E69F00",
     GoalStatusCode.OFF_TRACK: "#D55E00",
     GoalStatusCode.NOT_ASSESSABLE: "#8C8C8C",
     GoalStatusCode.NO_DATA: "#BDBDBD",
+    GoalStatusCode.INITIATIVE_ONLY: "#56B4E9",
+    GoalStatusCode.RISING: "#6B6B6B",
+    GoalStatusCode.FALLING: "#6B6B6B",
+    GoalStatusCode.UNCHANGED: "#6B6B6B",
 }
 
 

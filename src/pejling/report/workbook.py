@@ -15,9 +15,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pejling.evaluation.texts import source_name
 from pejling.reference.municipalities import name_of
 from pejling.report.model import Report
-from pejling.report.texts import labels, status_label
+from pejling.report.texts import labels
 
 Cell = str | float | int | None
 
@@ -41,6 +42,38 @@ def _sheet(ws: Worksheet, header: list[str], rows: list[list[Cell]], number_cols
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, longest + 2))
 
 
+def _provenance(t: dict[str, str], provenance: str) -> str:
+    return t.get(f"provenance_{provenance}", provenance)
+
+
+def _read_first(ws: Worksheet, report: Report) -> None:
+    """The first sheet: what the workbook is, as of when, and — unmissably — synthetic data."""
+    t = labels(report.lang)
+    period = report.as_of.label_da() if report.lang == "da" else report.as_of.label
+    lines: list[str] = [f"{t['report_of'].format(year=period)}: {report.policy.title}"]
+    if report.synthetic:
+        lines.append(f"{t['synthetic_short']}. {t['synthetic_banner']}")
+    lines += [
+        f"{t['municipality']}: {report.municipality_name}",
+        f"{t['policy_period']}: {report.policy.period.start.label}–{report.policy.period.end.label}",
+        f"{t['as_of']}: {period}",
+    ]
+    if report.policy_ended:
+        lines.append(
+            t["policy_ended"].format(
+                start=report.policy.period.start.label, end=report.policy.period.end.label
+            )
+        )
+    lines.append(t["min_persons_text"].format(n=report.min_persons))
+    lines.append(t["suppression_text"].format(t=report.threshold, n=report.suppressed_count))
+    for line in lines:
+        ws.append([line])
+    ws["A1"].font = Font(bold=True, size=14)
+    if report.synthetic:
+        ws["A2"].font = Font(bold=True, color="A00000")
+    ws.column_dimensions["A"].width = 140
+
+
 def write_workbook(report: Report, path: Path) -> None:
     """Write the workbook to a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,19 +85,22 @@ def workbook_bytes(report: Report) -> bytes:
     t = labels(report.lang)
     supp = t["suppressed"]
     wb = Workbook()
-    overview = wb.active
-    assert overview is not None
-    overview.title = t["summary"]
+    first = wb.active
+    assert first is not None
+    first.title = t["read_first"][:31]
+    _read_first(first, report)
+    overview = wb.create_sheet(t["summary"][:31])
     rows: list[list[Cell]] = []
     for g in report.goals():
         st = g.status
+        shown = st.latest or st.baseline
         rows.append(
             [
                 g.theme.title,
                 st.goal_id,
                 g.title,
                 t["key_figure"] if g.is_key_figure else t["goal"],
-                status_label(st.status, report.lang),
+                st.status_label(report.lang),
                 supp if g.baseline_suppressed else (st.baseline.value if st.baseline else None),
                 st.baseline.period.label if st.baseline else None,
                 supp if g.latest_suppressed else (st.latest.value if st.latest else None),
@@ -74,13 +110,16 @@ def workbook_bytes(report: Report) -> bytes:
                 g.map.rank if g.map else None,
                 g.map.n if g.map else None,
                 st.unit,
+                source_name(st.latest or st.baseline, report.lang) if st.series_source else None,
+                _provenance(t, shown.provenance) if shown else None,
                 g.reason,
             ]
         )
     _sheet(
         overview,
         [t["theme"], "id", t["goal"], "type", t["status"], t["baseline"], t["period"], t["latest"],
-         t["period"], t["target"], t["deadline"], t["placement"], "n", "unit", t["reason"]],
+         t["period"], t["target"], t["deadline"], t["placement"], "n", "unit", t["judged_on"],
+         t["provenance"], t["reason"]],
         rows,
         {5, 7, 9},
     )  # fmt: skip
@@ -103,6 +142,8 @@ def workbook_bytes(report: Report) -> bytes:
                         p.interval[0] if p.interval else None,
                         p.interval[1] if p.interval else None,
                         g.unit,
+                        s.source_label,
+                        _provenance(t, p.provenance),
                         p.source,
                         p.vintage,
                     ]
@@ -110,7 +151,8 @@ def workbook_bytes(report: Report) -> bytes:
     _sheet(
         figures,
         ["goal", "indicator", t["series"], "group", t["period"], t["value"], t["numerator"],
-         t["denominator"], "lo95", "hi95", "unit", t["source"], t["vintage"]],
+         t["denominator"], "lo95", "hi95", "unit", t["judged_on"], t["provenance"], t["source"],
+         t["vintage"]],
         frows,
         {5, 6, 7, 8, 9},
     )  # fmt: skip
@@ -124,15 +166,25 @@ def workbook_bytes(report: Report) -> bytes:
             v = g.map.values[code]
             mrows.append(
                 [g.status.goal_id, g.spec.id if g.spec else None, g.map.period.label, code,
-                 name_of(code), supp if v is None else v, g.unit]
+                 name_of(code), supp if v is None else v, g.unit, g.map.source_label]
             )  # fmt: skip
         mrows.append(
             [g.status.goal_id, g.spec.id if g.spec else None, g.map.period.label, 0,
-             t["national"], supp if g.map.national is None else g.map.national, g.unit]
+             t["national"], supp if g.map.national is None else g.map.national, g.unit,
+             g.map.source_label]
         )  # fmt: skip
     _sheet(
         munis,
-        ["goal", "indicator", t["period"], "code", t["municipality"], t["value"], "unit"],
+        [
+            "goal",
+            "indicator",
+            t["period"],
+            "code",
+            t["municipality"],
+            t["value"],
+            "unit",
+            t["source"],
+        ],
         mrows,
         {5},
     )

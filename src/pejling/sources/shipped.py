@@ -16,8 +16,9 @@ from pejling.reference.municipalities import code_by_name
 
 HEADER = (
     "indicator", "municipality", "period", "group", "numerator", "denominator", "value", "unit",
-    "source", "vintage",
+    "source", "vintage", "provenance", "publisher",
 )  # fmt: skip
+PUBLISHER = "Danmarks Statistik"
 ATTRIBUTION = "Kilde: Danmarks Statistik"
 
 FOLK1E_ORIGIN = {
@@ -116,7 +117,7 @@ def _write(path: Path, rows: Iterable[Row]) -> None:
     with tmp.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(HEADER)
-        w.writerows(rows)
+        w.writerows((*row, "published", PUBLISHER) for row in rows)
     tmp.replace(path)
 
 

@@ -50,10 +50,30 @@ class InitiativeStatus(StrEnum):
 
 
 class IndicatorRef(StrictModel):
-    """Which indicator a goal is measured by, and for which population group."""
+    """Which indicator a goal is measured by, for which population group, from which source.
+
+    `source` names the one series the goal is judged on: `register` (computed by pejling from
+    person-level data) or a publisher as it appears in the observations' `publisher` column
+    (e.g. `Danmarks Statistik`, `Integrationsbarometeret`). Left out, pejling uses `register`
+    for indicators it can compute and otherwise the one publisher that has data (lint warns when
+    that is ambiguous); see docs/policy-format.md.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     group: GroupField = Field(default_factory=dict)
+    source: str | None = Field(default=None, min_length=1)
+
+
+class InterimTarget(StrictModel):
+    """A milestone (delmål) on the way to the target: a value due by a period.
+
+    `value` means what the target's `value` means for its kind (a level, a change from the
+    baseline, a largest gap). The goal is judged against the next milestone not yet due.
+    """
+
+    deadline: PeriodField
+    value: float
+    note: str | None = None
 
 
 class Target(StrictModel):
@@ -66,6 +86,7 @@ class Target(StrictModel):
     units: int | None = Field(default=None, ge=1)
     limit: float | None = None
     reason: str | None = None
+    interim: list[InterimTarget] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _shape(self) -> Self:
@@ -85,6 +106,10 @@ class Target(StrictModel):
             )
         if self.units is not None and self.kind is not TargetKind.COUNT:
             raise ValueError("units is only used by target kind 'count'")
+        if self.interim and self.kind not in NEEDS_VALUE:
+            raise ValueError(
+                f"target kind '{self.kind}' has no value, so it can have no interim targets"
+            )
         return self
 
 
@@ -127,6 +152,7 @@ class BarometerIndicator(StrictModel):
     id: str = Field(pattern=ID_PATTERN)
     group: GroupField = Field(default_factory=dict)
     direction: Direction | None = None
+    source: str | None = Field(default=None, min_length=1)
 
 
 class Goal(StrictModel):

@@ -33,6 +33,23 @@ class DisclosureSection(StrictModel):
     threshold: int = Field(default=5, ge=1)
 
 
+DEFAULT_MIN_PERSONS = 20
+"""Why 20: at 20 persons and a 50 % share the 95 % interval runs from 30 % to 70 %, wider than
+any change a municipal goal sets out to make (the seed goals move 4–15 percentage points); with
+fewer persons a status would be decided by one or two persons' outcomes. Figures on fewer persons
+are still shown (above the disclosure threshold) but get no status."""
+
+
+class EvaluationSection(StrictModel):
+    """When the data can carry a verdict."""
+
+    min_persons: int = Field(
+        default=DEFAULT_MIN_PERSONS,
+        ge=1,
+        description="a status needs the figures it rests on to count at least this many persons",
+    )
+
+
 class PseudonymisationSection(StrictModel):
     """Where the key for hashing CPR numbers comes from (never the key itself)."""
 
@@ -44,6 +61,7 @@ class Settings(StrictModel):
 
     workspace: WorkspaceSection
     disclosure: DisclosureSection = Field(default_factory=DisclosureSection)
+    evaluation: EvaluationSection = Field(default_factory=EvaluationSection)
     pseudonymisation: PseudonymisationSection = Field(default_factory=PseudonymisationSection)
 
 
@@ -88,6 +106,8 @@ def render_settings(name: str, municipality: int, language: str = "da") -> str:
         f'language = "{language}"  # da or en\n\n'
         "[disclosure]\n"
         "threshold = 5  # published figures resting on fewer persons are suppressed\n\n"
+        "[evaluation]\n"
+        f"min_persons = {DEFAULT_MIN_PERSONS}  # no status on figures resting on fewer persons\n\n"
         "[pseudonymisation]\n"
         'key_env = "PEJLING_PSEUDONYM_KEY"  # environment variable holding the HMAC key\n'
     )

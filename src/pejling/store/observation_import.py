@@ -35,13 +35,29 @@ COLUMNS = (
     "unit",
     "source",
     "vintage",
+    "provenance",
+    "publisher",
 )
+PROVENANCES = ("published", "register", "synthetic")
 REQUIRED = {"indicator", "municipality", "period", "unit", "source", "vintage"}
 MAX_LISTED = 50
 AGREEMENT = 0.51  # published figures are rounded: numerator/denominator vs value tolerance
 
 ObservationTuple = tuple[
-    str, int, str, float, str, float | None, float | None, float | None, str, str, str
+    str,
+    int,
+    str,
+    float,
+    str,
+    float | None,
+    float | None,
+    float | None,
+    str,
+    str,
+    str,
+    str,
+    str | None,
+    float | None,
 ]
 
 
@@ -199,6 +215,16 @@ def _row_observation(
         bad("source", "empty", "who published the figure (document, table)")
     if not vintage:
         bad("vintage", "empty", "the release, e.g. 2025 or 2025-09")
+    provenance = cell("provenance").lower() or "published"
+    if provenance not in PROVENANCES:
+        bad(
+            "provenance",
+            f"'{cell('provenance')}' is not a provenance",
+            "published (a document or an official statistic), register (computed from "
+            "person-level data) or synthetic (computed from generated data)",
+            did_you_mean(provenance, PROVENANCES),
+        )
+    publisher = cell("publisher") or (source if provenance == "published" else "")
     num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
     if num is not None and num < 0:
         bad("numerator", f"negative numerator {text_of(num)}", "0 or more")
@@ -233,7 +259,9 @@ def _row_observation(
     if spec.unit is Unit.PERCENT and not (0 <= value <= 100 or (spec.ratio and value >= 0)):
         bad("value", f"{text_of(value)} is outside 0–100", "a percentage between 0 and 100")
         return None
-    return (indicator, code, period.label, period.t, grp, num, den, value, unit, source, vintage)
+    persons = den if spec.unit is Unit.PERCENT and den is not None else None
+    return (indicator, code, period.label, period.t, grp, num, den, value, unit, source, vintage,
+            provenance, publisher or None, persons)  # fmt: skip
 
 
 def text_of(x: float) -> str:
@@ -300,8 +328,12 @@ def log_import(
 
 _COLUMN_TYPES = (
     "VARCHAR", "SMALLINT", "VARCHAR", "DOUBLE", "VARCHAR", "DOUBLE", "DOUBLE", "DOUBLE", "VARCHAR",
-    "VARCHAR", "VARCHAR",
+    "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE",
 )  # fmt: skip
+_STORED = (
+    "indicator, municipality, period, t, grp, numerator, denominator, value, unit, source, "
+    "vintage, provenance, publisher, persons"
+)
 
 
 def _insert_columns(store: Store, table: str, rows: list[ObservationTuple]) -> None:
@@ -310,7 +342,7 @@ def _insert_columns(store: Store, table: str, rows: list[ObservationTuple]) -> N
         [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in _COLUMN_TYPES]
     )
     select = ", ".join(f"unnest(?::{t}[])" for t in _COLUMN_TYPES)
-    store.con.execute(f"INSERT INTO {table} SELECT {select}", columns)
+    store.con.execute(f"INSERT INTO {table} ({_STORED}) SELECT {select}", columns)
 
 
 def import_observations(
@@ -340,9 +372,7 @@ def import_observations(
     import_id = next_import_id(store)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "CREATE TEMP TABLE incoming AS SELECT * EXCLUDE (import_id) FROM observations LIMIT 0"
-        )
+        con.execute(f"CREATE TEMP TABLE incoming AS SELECT {_STORED} FROM observations LIMIT 0")
         _insert_columns(store, "incoming", rows)
         con.execute(
             "CREATE TEMP TABLE keys AS SELECT DISTINCT indicator, source, vintage FROM incoming"
@@ -352,13 +382,13 @@ def import_observations(
         ).fetchone()
         existing = int(existing_row[0]) if existing_row else 0
         diff_row = con.execute(
-            """
+            f"""
             SELECT count(*) FROM (
                 (SELECT * FROM incoming
-                 EXCEPT SELECT * EXCLUDE (import_id) FROM observations
+                 EXCEPT SELECT {_STORED} FROM observations
                         SEMI JOIN keys USING (indicator, source, vintage))
                 UNION ALL
-                (SELECT * EXCLUDE (import_id) FROM observations SEMI JOIN keys USING (indicator, source, vintage)
+                (SELECT {_STORED} FROM observations SEMI JOIN keys USING (indicator, source, vintage)
                  EXCEPT SELECT * FROM incoming)
             )
             """
@@ -372,7 +402,10 @@ def import_observations(
                 "DELETE FROM observations WHERE (indicator, source, vintage) IN "
                 "(SELECT indicator, source, vintage FROM keys)"
             )
-            con.execute("INSERT INTO observations SELECT *, ? FROM incoming", [import_id])
+            con.execute(
+                f"INSERT INTO observations ({_STORED}, import_id) SELECT *, ? FROM incoming",
+                [import_id],
+            )
         con.execute("DROP TABLE incoming")
         con.execute("DROP TABLE keys")
         log_import(

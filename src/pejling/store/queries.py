@@ -18,6 +18,10 @@ class ObservationRow(NamedTuple):
     denominator: float | None
     source: str
     vintage: str
+    provenance: str
+    publisher: str | None
+    persons: float | None
+    series: str
 
 
 class ImportLogRow(NamedTuple):
@@ -36,21 +40,24 @@ class ImportLogRow(NamedTuple):
 
 
 CURRENT_SQL = """
-SELECT period, t, value, numerator, denominator, source, vintage
+SELECT period, t, value, numerator, denominator, source, vintage, provenance, publisher, persons,
+       series
 FROM all_observations
 WHERE indicator = ? AND municipality = ? AND grp = ?
-QUALIFY row_number() OVER (PARTITION BY period ORDER BY vintage DESC, import_id DESC) = 1
-ORDER BY t
+QUALIFY row_number() OVER (PARTITION BY series, period ORDER BY vintage DESC, import_id DESC) = 1
+ORDER BY t, series
 """
 
 
 def current_observations(
     store: Store, *, indicator_id: str, municipality_code: int, grp: str
 ) -> list[ObservationRow]:
-    """One series, oldest period first; per period the newest vintage (then the newest import).
+    """Every source's series of (indicator, municipality, group), oldest period first.
 
-    Why newest vintage wins: Statistics Denmark revises figures, and a municipality re-imports a
-    corrected extract as a new vintage; the older ones stay for reproducing earlier reports.
+    Per series source (`register`, or a publisher) and period the newest vintage wins (then the
+    newest import). Why only within one source: Statistics Denmark revises figures and a
+    municipality re-imports a corrected extract as a new vintage, but a register computation and
+    an Integrationsbarometer publication are different definitions, not two vintages.
     """
     rows = store.con.execute(CURRENT_SQL, [indicator_id, municipality_code, grp]).fetchall()
     return [ObservationRow(*r) for r in rows]

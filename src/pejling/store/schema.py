@@ -105,7 +105,84 @@ def _v3(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3]
+OBSERVATION_COLUMNS = (
+    "indicator VARCHAR NOT NULL",
+    "municipality SMALLINT NOT NULL",
+    "period VARCHAR NOT NULL",
+    "t DOUBLE NOT NULL",
+    "grp VARCHAR NOT NULL",
+    "numerator DOUBLE",
+    "denominator DOUBLE",
+    "value DOUBLE",
+    "unit VARCHAR NOT NULL",
+    "source VARCHAR NOT NULL",
+    "vintage VARCHAR NOT NULL",
+    "provenance VARCHAR NOT NULL",  # published | register | synthetic
+    "publisher VARCHAR",  # who published it (published figures); NULL for register figures
+    "persons DOUBLE",  # how many persons the figure rests on, when known
+    "import_id INTEGER NOT NULL",
+)
+#: the series a figure belongs to: every register computation is one source ('register'), every
+#: publisher another; newest vintage wins only within one series source
+SERIES_SOURCE_SQL = (
+    "CASE WHEN provenance IN ('register', 'synthetic') THEN 'register' "
+    "ELSE coalesce(publisher, source) END"
+)
+
+
+def _v4(con: duckdb.DuckDBPyConnection) -> None:
+    """Provenance, publisher and person counts on every observation; series source in the view.
+
+    Why: a register computation and an Integrationsbarometer publication are different
+    definitions, not two vintages of one figure. Each observation says where it comes from
+    (`published` with its publisher, `register`, or `synthetic`), and a series is indicator +
+    group + series source. Existing rows: imported ones are `published` by their source text,
+    computed ones `register`.
+    """
+    con.execute("DROP VIEW all_observations")
+    old = (
+        "indicator, municipality, period, t, grp, numerator, denominator, value, unit, source, "
+        "vintage"
+    )
+    for table, provenance, publisher in (
+        ("observations", "'published'", "source"),
+        ("computed_observations", "'register'", "NULL"),
+    ):
+        key = ", PRIMARY KEY (indicator, municipality, period, grp, source, vintage)"
+        con.execute(
+            f"CREATE TABLE {table}_v4 ({', '.join(OBSERVATION_COLUMNS)}"
+            + (key if table == "observations" else "")
+            + ")"
+        )
+        con.execute(
+            f"INSERT INTO {table}_v4 SELECT {old}, {provenance}, {publisher}, "
+            f"CASE WHEN unit = 'percent' THEN denominator END, import_id FROM {table}"
+        )
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE {table}_v4 RENAME TO {table}")
+    _create_view(con)
+    # persons: the synthetic mark and sampling weights (new stores have them from v2)
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'persons'"
+        ).fetchall()
+    }
+    for name, sql_type in (("provenance", "VARCHAR"), ("weight", "DOUBLE")):
+        if name not in have:
+            con.execute(f"ALTER TABLE persons ADD COLUMN {name} {sql_type}")
+
+
+def _create_view(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE VIEW all_observations AS SELECT *, "
+        + SERIES_SOURCE_SQL
+        + " AS series FROM (SELECT * FROM observations "
+        "UNION ALL SELECT * FROM computed_observations)"
+    )
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -103,7 +103,8 @@ WITH periods AS (
         p.residence_basis
       ),
       0
-    ) AS cell
+    ) AS cell,
+    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
   FROM persons AS p
 )
 SELECT
@@ -127,7 +128,8 @@ SELECT
     'other'
   ][cell % 8 + 1] AS basis,
   num,
-  den
+  den,
+  n
 FROM (
   SELECT
     municipality,
@@ -136,7 +138,8 @@ FROM (
     y,
     cell,
     SUM(num) AS num,
-    SUM(den) AS den
+    SUM(den) AS den,
+    COUNT(DISTINCT person_id) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -144,8 +147,9 @@ FROM (
       "x"."t",
       "x"."y",
       "x"."cell",
-      CAST("x"."_v" AS DOUBLE) AS num,
-      CAST("x"."_b" AS DOUBLE) AS den
+      "x"."person_id",
+      CAST("x"."_v" AS DOUBLE) * "x"."w" AS num,
+      CAST("x"."_b" AS DOUBLE) * "x"."w" AS den
     FROM (
       SELECT
         f.*,
@@ -157,6 +161,7 @@ FROM (
         "p"."residence_basis",
         "p"."arrival_date",
         "p"."cell",
+        "p"."w",
         EXISTS(
           SELECT
             1

@@ -79,7 +79,8 @@ WITH periods AS (
         p.residence_basis
       ),
       0
-    ) AS cell
+    ) AS cell,
+    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
   FROM persons AS p
 )
 SELECT
@@ -103,7 +104,8 @@ SELECT
     'other'
   ][cell % 8 + 1] AS basis,
   num,
-  den
+  den,
+  n
 FROM (
   SELECT
     municipality,
@@ -112,7 +114,8 @@ FROM (
     y,
     cell,
     SUM(num) AS num,
-    SUM(den) AS den
+    SUM(den) AS den,
+    COUNT(*) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -120,8 +123,8 @@ FROM (
       "x"."t",
       "x"."y",
       "x"."cell",
-      CAST(CASE WHEN "x"."_k1" THEN 1 ELSE 0 END AS DOUBLE) AS num,
-      CAST(1 AS DOUBLE) AS den
+      CAST(CASE WHEN "x"."_k1" THEN 1 ELSE 0 END AS DOUBLE) * "x"."w" AS num,
+      CAST(1 AS DOUBLE) * "x"."w" AS den
     FROM (
       SELECT
         f.*,
@@ -133,6 +136,7 @@ FROM (
         "p"."residence_basis",
         "p"."arrival_date",
         "p"."cell",
+        "p"."w",
         EXISTS(
           SELECT
             1

@@ -97,7 +97,8 @@ WITH periods AS (
         p.residence_basis
       ),
       0
-    ) AS cell
+    ) AS cell,
+    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
   FROM persons AS p
 )
 SELECT
@@ -121,7 +122,8 @@ SELECT
     'other'
   ][cell % 8 + 1] AS basis,
   num,
-  den
+  den,
+  n
 FROM (
   SELECT
     municipality,
@@ -130,7 +132,8 @@ FROM (
     y,
     cell,
     SUM(num) AS num,
-    SUM(den) AS den
+    SUM(den) AS den,
+    COUNT(*) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -138,8 +141,8 @@ FROM (
       "x"."t",
       "x"."y",
       "x"."cell",
-      CAST(CASE WHEN "x"."_k2" THEN 1 ELSE 0 END AS DOUBLE) AS num,
-      CAST(1 AS DOUBLE) AS den
+      CAST(CASE WHEN "x"."_k2" THEN 1 ELSE 0 END AS DOUBLE) * "x"."w" AS num,
+      CAST(1 AS DOUBLE) * "x"."w" AS den
     FROM (
       SELECT
         f.*,
@@ -151,6 +154,7 @@ FROM (
         "p"."residence_basis",
         "p"."arrival_date",
         "p"."cell",
+        "p"."w",
         EXISTS(
           SELECT
             1

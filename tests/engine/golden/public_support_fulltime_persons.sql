@@ -81,7 +81,8 @@ WITH periods AS (
         p.residence_basis
       ),
       0
-    ) AS cell
+    ) AS cell,
+    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
   FROM persons AS p
 )
 SELECT
@@ -105,7 +106,8 @@ SELECT
     'other'
   ][cell % 8 + 1] AS basis,
   num,
-  den
+  den,
+  n
 FROM (
   SELECT
     municipality,
@@ -114,7 +116,8 @@ FROM (
     y,
     cell,
     SUM(num) AS num,
-    SUM(den) AS den
+    SUM(den) AS den,
+    COUNT(DISTINCT person_id) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -122,8 +125,9 @@ FROM (
       "x"."t",
       "x"."y",
       "x"."cell",
-      CAST("x"."_v" AS DOUBLE) AS num,
-      CAST("x"."_b" AS DOUBLE) AS den
+      "x"."person_id",
+      CAST("x"."_v" AS DOUBLE) * "x"."w" AS num,
+      CAST("x"."_b" AS DOUBLE) * "x"."w" AS den
     FROM (
       SELECT
         f.*,
@@ -135,6 +139,7 @@ FROM (
         "p"."residence_basis",
         "p"."arrival_date",
         "p"."cell",
+        "p"."w",
         LEAST(
           f.we - f.ws + 1,
           COALESCE(

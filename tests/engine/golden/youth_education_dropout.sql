@@ -103,7 +103,8 @@ WITH periods AS (
         p.residence_basis
       ),
       0
-    ) AS cell
+    ) AS cell,
+    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
   FROM persons AS p
 )
 SELECT
@@ -127,7 +128,8 @@ SELECT
     'other'
   ][cell % 8 + 1] AS basis,
   num,
-  den
+  den,
+  n
 FROM (
   SELECT
     municipality,
@@ -136,7 +138,8 @@ FROM (
     y,
     cell,
     SUM(num) AS num,
-    SUM(den) AS den
+    SUM(den) AS den,
+    COUNT(*) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -144,8 +147,8 @@ FROM (
       "x"."t",
       "x"."y",
       "x"."cell",
-      CAST(CASE WHEN "x"."eo" IN ('dropped_out') THEN 1 ELSE 0 END AS DOUBLE) AS num,
-      CAST(1 AS DOUBLE) AS den
+      CAST(CASE WHEN "x"."eo" IN ('dropped_out') THEN 1 ELSE 0 END AS DOUBLE) * "x"."w" AS num,
+      CAST(1 AS DOUBLE) * "x"."w" AS den
     FROM (
       SELECT
         f.*,
@@ -156,7 +159,8 @@ FROM (
         "p"."sex",
         "p"."residence_basis",
         "p"."arrival_date",
-        "p"."cell"
+        "p"."cell",
+        "p"."w"
       FROM frame AS f
       JOIN person_cells AS p
         ON "p"."person_id" = "f"."person_id"

@@ -27,7 +27,7 @@ from pejling.spec.policy import Policy
 from pejling.spec.types import Severity
 from pejling.spec.yaml_source import SourceMap
 
-__all__ = ["RULES", "LintIssue", "lint_file", "lint_policy"]
+__all__ = ["RULES", "LintIssue", "lint_file", "lint_files", "lint_policy"]
 
 
 def lint_policy(policy: Policy, source: SourceMap, catalog: Catalog) -> list[LintIssue]:
@@ -92,3 +92,52 @@ def lint_file(
 def _schema_message(rendered: str, location: str) -> str:
     prefix = f"{location}: "
     return rendered[len(prefix) :] if rendered.startswith(prefix) else rendered
+
+
+def lint_files(
+    paths: list[Path], catalog: Catalog, display: dict[Path, str] | None = None
+) -> list[tuple[Path, Policy | None, list[LintIssue]]]:
+    """Lint several files, and across them: two files may not share a policy id.
+
+    Why across files: reports and the public site are named after the policy id, so a second
+    file with the same id would silently overwrite the first one's report.
+    """
+    out: list[tuple[Path, Policy | None, list[LintIssue]]] = []
+    for path in paths:
+        policy, issues = lint_file(path, catalog, (display or {}).get(path))
+        out.append((path, policy, issues))
+    seen: dict[str, list[int]] = {}
+    for index, (_path, policy, _issues) in enumerate(out):
+        if policy is not None:
+            seen.setdefault(policy.id, []).append(index)
+    for policy_id, indexes in seen.items():
+        if len(indexes) < 2:
+            continue
+        names = [(display or {}).get(out[i][0], out[i][0].name) for i in indexes]
+        for i in indexes:
+            path, policy, issues = out[i]
+            others = ", ".join(n for j, n in zip(indexes, names, strict=True) if j != i)
+            where = f"{(display or {}).get(path, path.name)}:{_id_line(path)}"
+            issues.append(
+                LintIssue(
+                    where,
+                    Severity.ERROR,
+                    "duplicate-policy-id",
+                    f"policy id '{policy_id}' is also used by {others}",
+                    "give every policy file its own id (reports are named after it)",
+                    f"policy '{policy_id}'",
+                )
+            )
+            issues.sort(key=_order)
+    return out
+
+
+def _id_line(path: Path) -> int:
+    """The line of the top-level `id:` key (1 when not found)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.startswith("id:"):
+                return number
+    except OSError:
+        pass
+    return 1

@@ -12,9 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pejling.spec.catalog import Catalog
-from pejling.spec.indicator import Unit
+from pejling.spec.indicator import IndicatorSpec, Unit
 from pejling.spec.lint.issue import LintIssue
-from pejling.spec.policy import NEEDS_VALUE, Goal, Policy, TargetKind
+from pejling.spec.policy import (
+    NEEDS_VALUE,
+    BarometerIndicator,
+    Goal,
+    IndicatorRef,
+    Policy,
+    TargetKind,
+)
 from pejling.spec.types import Severity
 from pejling.spec.yaml_source import SourceMap
 from pejling.suggest import did_you_mean
@@ -49,6 +56,9 @@ RULES: dict[str, Rule] = {
         Rule("initiative-dates", Severity.ERROR, "an initiative ends before it starts"),
         Rule("period-order", Severity.ERROR, "the policy period ends before it starts"),
         Rule("unknown-accepted-rule", Severity.ERROR, "`accept` names a rule that does not exist"),
+        Rule("duplicate-policy-id", Severity.ERROR, "two policy files have the same policy id"),
+        Rule("interim-order", Severity.ERROR, "interim targets are not in time order between the baseline and the deadline"),
+        Rule("source-not-stated", Severity.WARNING, "the indicator can come from several sources and the goal does not say which one it is judged on"),
         Rule("direction-only", Severity.WARNING, "the goal only says more/fewer: not operational"),
         Rule("no-baseline", Severity.WARNING, "the goal has no baseline (value, date and source)"),
         Rule("no-deadline", Severity.WARNING, "the goal has no deadline; the policy end is used"),
@@ -201,6 +211,73 @@ def check_goal(ctx: Context, goal: Goal) -> Iterator[LintIssue]:
                                  f"deadline {goal.deadline.label} is not after the baseline "
                                  f"({b.date.label})")  # fmt: skip
     yield from _target_side(ctx, goal, direction.sign if direction else None, spec)
+    yield from _interim(ctx, goal, direction.sign if direction else None)
+    if goal.indicator is not None and spec is not None:
+        yield from _source(ctx, goal.indicator, spec, (*ctx.goal_paths[id(goal)], "indicator"),
+                           f"goal '{goal.id}'")  # fmt: skip
+
+
+def _source(
+    ctx: Context,
+    ref: IndicatorRef | BarometerIndicator,
+    spec: IndicatorSpec,
+    path: tuple[str | int, ...],
+    subject: str,
+) -> Iterator[LintIssue]:
+    """A computable indicator that is also published elsewhere needs `source` to be unambiguous."""
+    if ref.source is not None or spec.compute is None:
+        return
+    published = [s for s in spec.sources if "pejling" not in s.lower()]
+    if published:
+        yield ctx.issue(
+            "source-not-stated",
+            (*path, "id"),
+            f"'{spec.id}' can be computed from the register and is also published by "
+            f"{', '.join(published)}; without `source` the register computation is used",
+            "add source: register (or the publisher the goal follows) to indicator",
+            subject,
+        )
+
+
+def _interim(ctx: Context, goal: Goal, sign: int | None) -> Iterator[LintIssue]:
+    """Milestones in time order, after the baseline, before the deadline, moving the right way."""
+    t = goal.target
+    if not t.interim:
+        return
+    deadline = goal.deadline or ctx.policy.period.end
+    base = goal.baseline
+    previous = None
+    for k, m in enumerate(t.interim):
+        where: tuple[str | int, ...] = ("target", "interim", k, "deadline")
+        if previous is not None and m.deadline.start <= previous.deadline.start:
+            yield ctx.goal_issue(goal, "interim-order", where,
+                                 f"interim target {m.deadline.label} is not after {previous.deadline.label}",
+                                 "list interim targets oldest first")  # fmt: skip
+        if m.deadline.end >= deadline.end:
+            yield ctx.goal_issue(goal, "interim-order", where,
+                                 f"interim target {m.deadline.label} is not before the deadline "
+                                 f"{deadline.label}", "an interim target falls due before the target")  # fmt: skip
+        if base is not None and m.deadline.start <= base.date.start:
+            yield ctx.goal_issue(goal, "interim-order", where,
+                                 f"interim target {m.deadline.label} is not after the baseline ({base.date.label})")  # fmt: skip
+        if (
+            sign is not None
+            and previous is not None
+            and t.kind is not TargetKind.GAP
+            and (m.value - previous.value) * sign < 0
+        ):
+            yield ctx.goal_issue(goal, "target-against-direction", ("target", "interim", k, "value"),
+                                 f"interim target {m.value:g} moves back from {previous.value:g}",
+                                 "each milestone should be at least as good as the one before")  # fmt: skip
+        previous = m
+    if sign is not None and previous is not None and t.value is not None:
+        worse = (t.value - previous.value) * sign < 0
+        if t.kind is TargetKind.GAP:
+            worse = t.value > previous.value
+        if worse:
+            yield ctx.goal_issue(goal, "target-against-direction", ("target", "value"),
+                                 f"the target {t.value:g} is not as good as the last interim target "
+                                 f"{previous.value:g}")  # fmt: skip
 
 
 def _target_side(ctx: Context, goal: Goal, sign: int | None, spec: object) -> Iterator[LintIssue]:
@@ -282,6 +359,11 @@ def check_key_figures(ctx: Context) -> Iterator[LintIssue]:
     """Key figures and barometer indicators must exist in the catalog."""
     for ti, theme in enumerate(ctx.policy.themes):
         for ki, kf in enumerate(theme.key_figures):
+            kf_spec = ctx.catalog.get(kf.indicator.id)
+            if kf_spec is not None:
+                yield from _source(ctx, kf.indicator, kf_spec,
+                                   ("themes", ti, "key_figures", ki, "indicator"),
+                                   f"key figure '{kf.id}'")  # fmt: skip
             if kf.indicator.id not in ctx.catalog:
                 yield ctx.issue("unknown-indicator", ("themes", ti, "key_figures", ki, "indicator", "id"),
                                 f"unknown indicator '{kf.indicator.id}'",
@@ -291,6 +373,11 @@ def check_key_figures(ctx: Context) -> Iterator[LintIssue]:
             if goal.barometer is None:
                 continue
             for bi, ind in enumerate(goal.barometer.indicators):
+                ind_spec = ctx.catalog.get(ind.id)
+                if ind_spec is not None:
+                    yield from _source(ctx, ind, ind_spec,
+                                       ("themes", ti, "goals", gi, "barometer", "indicators", bi),
+                                       f"goal '{goal.id}'")  # fmt: skip
                 if ind.id not in ctx.catalog:
                     yield ctx.issue("unknown-indicator",
                                     ("themes", ti, "goals", gi, "barometer", "indicators", bi, "id"),
