@@ -101,7 +101,7 @@ def group_relations(groups: Iterable[str]) -> list[list[str]]:
     Totals and their partitions: sex (m + f), origin (Danish origin + immigrants +
     descendants; Danish origin + Western + non-Western; non-Western immigrants + non-Western
     descendants = non-Western), each also within a sex (origin=…;sex=f), and the sexes within
-    each origin group.
+    each origin group. Only relations whose total is among `groups` are returned.
     """
     present = set(groups)
     partitions = [
@@ -124,6 +124,11 @@ def group_relations(groups: Iterable[str]) -> list[list[str]]:
     origins = {g.split(";")[0] for g in present if g.startswith("origin=")}
     for origin in sorted(origins):
         relations.append([origin, f"{origin};sex=m", f"{origin};sex=f"])
+    # An equation links its cells only when its total is published: without the total, a hidden
+    # part has two unknowns and cannot be recovered from the other parts. A part that is absent
+    # while the total is published may be an empty group (known to be 0), so the relation holds.
     return [
-        [k for k in rel if k in present] for rel in relations if sum(k in present for k in rel) > 1
+        [k for k in rel if k in present]
+        for rel in relations
+        if rel[0] in present and sum(k in present for k in rel) > 1
     ]

@@ -120,3 +120,17 @@ def test_random_tables_never_leave_a_single_hidden_cell() -> None:
 def test_bad_threshold() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         suppress({}, [], threshold=0)
+
+
+def test_parts_without_their_total_are_not_linked() -> None:
+    # A goal shows non-Western pupils beside pupils of Danish origin, but not all pupils: hiding
+    # the Danish-origin figure cannot be undone from the other group, so it stays alone.
+    cells = {"origin=danish_origin": share(98, 100), "origin=non_western": share(40, 50)}
+    relations = group_relations(cells)
+    assert relations == []
+    out = suppress(cells, relations)
+    assert out["origin=danish_origin"].suppressed
+    assert not out["origin=non_western"].suppressed
+    # with the total published, the remaining parts are linked (an absent part may be empty)
+    cells[""] = share(140, 155)
+    assert ["", "origin=danish_origin", "origin=non_western"] in group_relations(cells)

@@ -468,21 +468,18 @@ def _cell(spec: IndicatorSpec, p: Point) -> Cell:
     measure = spec.compute.measure if spec.compute else None
     if p.series != REGISTER and measure is not None and p.denominator is None:
         measure = None  # a published figure of a computable indicator: no counts to protect
-    # A sampled (weighted) register stores population estimates as numerator and denominator;
-    # disclosure rests on the persons actually counted, so scale down to the sample.
-    scale = 1.0
-    if p.persons is not None and p.denominator and p.series == REGISTER:
-        scale = p.persons / p.denominator
+    # A sampled (weighted) register stores population estimates as numerator and denominator.
+    # Disclosure control applies to those published counts, as for a full register: an estimate
+    # from a sample reveals no sampled person. Whether the sample is large enough to carry a
+    # verdict is the separate precision rule (`min_persons`, on the sampled persons).
     if measure is Measure.RATIO:
         return Cell(None, p.persons, None)
     if measure is Measure.MEAN:
-        return Cell(None, p.persons if p.persons is not None else p.denominator, None)
+        return Cell(None, p.denominator, None)
     if measure is Measure.COUNT:
-        return Cell(None, None, p.persons if p.persons is not None else p.value)
+        return Cell(None, None, p.value)
     if spec.unit is Unit.PERCENT and p.denominator is not None:
-        if p.numerator is None:
-            return Cell(None, p.denominator * scale, None)
-        return Cell(p.numerator * scale, p.denominator * scale, None)
+        return Cell(p.numerator, p.denominator, None)
     return Cell(None, None, None)
 
 
