@@ -11,16 +11,21 @@ Rules (threshold t from settings, default 5):
   (e.g. persons on public support) is suppressed when it is between 1 and t−1.
 - *Secondary*: figures are linked by additive relations — a total is the sum of its parts
   (women + men = all; Danish origin + immigrants + descendants = all; the municipalities sum to
-  the national figure). If a relation has exactly one hidden cell, that cell could be
-  recovered by subtraction, so the smallest other cell of the relation is hidden too; this
-  repeats until no relation has exactly one hidden cell. (Finding the fewest cells to hide is
-  NP-hard in general; this greedy rule is the common practice and is safe, if not minimal.)
+  the national figure; a cumulative cohort is the previous year's plus this year's). If a
+  relation has exactly one hidden cell, that cell could be recovered by subtraction, so the
+  smallest other cell of the relation is hidden too; this repeats until no relation has
+  exactly one hidden cell. Parts that are not published themselves but follow from published
+  cells (all − men = women) are *derived* cells: a small one is protected like a hidden cell.
+  (Finding the fewest cells to hide is NP-hard in general; this greedy rule is the common
+  practice and is safe, if not minimal.) Which relations hold across a whole publication is
+  decided by `pejling.report.protection`.
 Suppressed cells carry no value, numerator or denominator and are shown as such, never as zero.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -62,36 +67,88 @@ def _hidden(cell: Cell) -> Cell:
     return replace(cell, numerator=None, denominator=None, value=None, suppressed=True)
 
 
+def is_zero(cell: Cell) -> bool:
+    """A cell known to be empty: every count it has is (about) zero."""
+    counts = [x for x in (cell.numerator, cell.denominator, cell.value) if x is not None]
+    return bool(counts) and all(abs(x) < 0.5 for x in counts)
+
+
+def difference(total: Cell, parts: Iterable[Cell]) -> Cell:
+    """total − Σ parts, count by count (None where any of them lacks that count)."""
+    out: list[float | None] = []
+    items = list(parts)
+    for attr in ("numerator", "denominator", "value"):
+        x: float | None = getattr(total, attr)
+        for part in items:
+            y = getattr(part, attr)
+            x = None if x is None or y is None else x - y
+        out.append(x)
+    return Cell(out[0], out[1], out[2])
+
+
 def suppress(
     cells: Mapping[Key, Cell],
     relations: Iterable[Sequence[Key]],
     threshold: int = 5,
+    derived: Mapping[Key, Cell] | None = None,
+    keep: Collection[Key] = (),
 ) -> dict[Key, Cell]:
     """Apply primary and secondary suppression; return the cells as they may be published.
 
     `relations` are groups of keys that are linked by one additive equation (a total and its
-    parts); keys missing from `cells` are ignored (a part that does not exist is not a cell).
+    parts); keys in neither `cells` nor `derived` are ignored (a part that does not exist is
+    not a cell).
+
+    `derived` are cells that are never published but follow from published ones — the women
+    of a municipality when "all" and "men" are published (in the same report or in two), the
+    persons of a single cohort year when a cumulative cohort series is published, the rest of
+    the country when the nation and some municipalities are. Their counts are the difference of
+    the published ones. A derived cell is unknown to a reader until a relation reveals it (the
+    only unknown cell of a relation); when it is small (the primary rule) it must stay unknown,
+    so a published cell of that relation is hidden too. A derived cell that is empty (all
+    counts 0) is known from the start: "nobody" is no secret.
+
+    The rule: until no relation has exactly one unknown cell that must stay unknown (a hidden
+    published cell, or a small derived one), hide the smallest published visible cell of such
+    a relation — one not in `keep` when there is one (the figures verdicts rest on are hidden
+    last). A derived cell that may be known is treated as known once a relation reveals it.
     """
+    kept = set(keep)
     if threshold < 1:
         raise ValueError("the disclosure threshold must be at least 1")
+    extra = {k: c for k, c in (derived or {}).items() if k not in cells}
     out: dict[Key, Cell] = {}
     for key, cell in cells.items():
         out[key] = replace(_hidden(cell), reason="primary") if is_primary(cell, threshold) else cell
-    groups = [[k for k in rel if k in out] for rel in relations]
+    unknown: set[Key] = {k for k, c in out.items() if c.suppressed}
+    unknown |= {k for k, c in extra.items() if not is_zero(c)}
+    protect: set[Key] = {k for k, c in out.items() if c.suppressed}
+    protect |= {k for k, c in extra.items() if is_primary(c, threshold)}
+    groups = [[k for k in dict.fromkeys(rel) if k in out or k in extra] for rel in relations]
     groups = [g for g in groups if len(g) > 1]
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            hidden = [k for k in group if out[k].suppressed]
-            if len(hidden) != 1:
-                continue
-            visible = [k for k in group if not out[k].suppressed]
-            if not visible:
-                continue
-            smallest = min(visible, key=lambda k: (cells[k].size, str(k)))
-            out[smallest] = replace(_hidden(cells[smallest]), reason="secondary")
-            changed = True
+    member_of: dict[Key, list[int]] = defaultdict(list)
+    for i, group in enumerate(groups):
+        for k in group:
+            member_of[k].append(i)
+    queue = deque(range(len(groups)))
+    while queue:
+        group = groups[queue.popleft()]
+        unknowns = [k for k in group if k in unknown]
+        if len(unknowns) != 1:
+            continue
+        (only,) = unknowns
+        if only not in protect:
+            unknown.discard(only)  # a derived cell this relation reveals: harmless, now known
+            queue.extend(member_of[only])
+            continue
+        visible = [k for k in group if k in out and k not in unknown]
+        if not visible:
+            continue  # only derived cells are known here; nothing published to hide
+        smallest = min(visible, key=lambda k: (k in kept, cells[k].size, str(k)))
+        out[smallest] = replace(_hidden(cells[smallest]), reason="secondary")
+        unknown.add(smallest)
+        protect.add(smallest)
+        queue.extend(member_of[smallest])
     return out
 
 

@@ -119,7 +119,9 @@ def describe_group_da(group: Mapping[str, str]) -> str:
         elif key == "age":
             parts.append(f"{value}-årige")
         elif key == "cohort":
-            parts.append(f"årgang {value}")
+            parts.append(f"forløb afsluttet {value.replace('-', '–')}")
+        elif key == "unit":
+            parts.append(f"hvert {value}")
         else:
             parts.append(f"{key} {value}")
     return ", ".join(parts) if parts else "alle"

@@ -28,16 +28,19 @@ class PeriodType(StrEnum):
 
 
 _PATTERNS: list[tuple[re.Pattern[str], PeriodType]] = [
-    (re.compile(r"^(\d{4})$"), PeriodType.YEAR),
-    (re.compile(r"^(\d{4})\s*[Hh]([12])$"), PeriodType.HALF),
-    (re.compile(r"^(\d{4})\s*[QqKk]([1-4])$"), PeriodType.QUARTER),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), PeriodType.MONTH),
-    (re.compile(r"^(\d{4})[Mm](\d{1,2})$"), PeriodType.MONTH),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), PeriodType.DAY),
-    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), PeriodType.DAY),
+    (re.compile(r"^(\d{4})$", re.ASCII), PeriodType.YEAR),
+    (re.compile(r"^(\d{4})\s*[Hh]([12])$", re.ASCII), PeriodType.HALF),
+    (re.compile(r"^(\d{4})\s*[QqKk]([1-4])$", re.ASCII), PeriodType.QUARTER),
+    (re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII), PeriodType.MONTH),
+    (re.compile(r"^(\d{4})[Mm](\d{1,2})$", re.ASCII), PeriodType.MONTH),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII), PeriodType.DAY),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", re.ASCII), PeriodType.DAY),
 ]
 
-PERIOD_FORMS = "a year (2015), half-year (2015H1), quarter (2015Q3 or 2015K3), month (2015-03) or date (2015-03-31 or 31.03.2015)"
+PERIOD_FORMS = (
+    "a year (2015), half-year (2015H1, 1. halvår 2015), quarter (2015Q3, 2015K3, 3. kvt. 2015), "
+    "month (2015-03, 2015M03, marts 2015) or date (2015-03-31 or 31.03.2015)"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +71,10 @@ class Period:
                 return _build(ptype, m.groups(), pattern.pattern.startswith(r"^(\d{1,2})\."))
             except ValueError:
                 break
+        else:
+            printed = _parse_printed(text)
+            if printed is not None:
+                return printed
         raise ValueError(f"'{text}' is not a period; expected {PERIOD_FORMS}")
 
     @staticmethod
@@ -159,3 +166,61 @@ def _build(ptype: PeriodType, groups: tuple[str | Any, ...], danish_date: bool) 
     else:
         d = date(y, int(groups[1]), int(groups[2]))
     return Period.day(d)
+
+
+# Periods as pejling and Statistics Denmark print them ("4. kvt. 2025", "marts 2025",
+# "1. halvår 2025", "Q4 2025", "2025M03D31"): every label pejling prints must read back in.
+_MONTH_NAMES: dict[str, int] = {
+    **{name: i + 1 for i, name in enumerate(_MONTHS_DA)},
+    **{
+        name: i + 1
+        for i, name in enumerate(
+            ["january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december"]
+        )
+    },
+    **{
+        abbr: i + 1
+        for i, abbr in enumerate(
+            ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+        )
+    },
+    "sept": 9, "may": 5, "oct": 10, "mrt": 3,
+}  # fmt: skip
+_PRINTED: list[tuple[re.Pattern[str], PeriodType]] = [
+    # 4. kvt. 2025, 4. kvartal 2025, 4 kvt 2025
+    (re.compile(r"^([1-4])\.?\s*(?:kvt|kvartal)\.?\s+([0-9]{4})$", re.I), PeriodType.QUARTER),
+    # Q4 2025, K4 2025, 2025-Q4, 2025 Q4
+    (re.compile(r"^[QK]([1-4])\s*[-/ ]?\s*([0-9]{4})$", re.I), PeriodType.QUARTER),
+    (re.compile(r"^([0-9]{4})\s*[-/ ]\s*[QK]([1-4])$", re.I), PeriodType.QUARTER),
+    # 1. halvår 2025, H1 2025, 2025-H1
+    (re.compile(r"^([12])\.?\s*halvår\s+([0-9]{4})$", re.I), PeriodType.HALF),
+    (re.compile(r"^H([12])\s*[-/ ]?\s*([0-9]{4})$", re.I), PeriodType.HALF),
+    (re.compile(r"^([0-9]{4})\s*[-/ ]\s*H([12])$", re.I), PeriodType.HALF),
+    # marts 2025, Mar. 2025, March 2025
+    (re.compile(r"^([a-zæøå]+)\.?\s+([0-9]{4})$", re.I), PeriodType.MONTH),
+    # Statistics Denmark's day codes: 2025M03D31
+    (re.compile(r"^([0-9]{4})M([0-9]{1,2})D([0-9]{1,2})$", re.I), PeriodType.DAY),
+]
+
+
+def _parse_printed(text: str) -> Period | None:
+    """The printed forms of a period (Danish and English), or None."""
+    for pattern, ptype in _PRINTED:
+        m = pattern.match(text)
+        if not m:
+            continue
+        a, b = m.group(1), m.group(2)
+        try:
+            if ptype is PeriodType.DAY:
+                return Period.day(date(int(a), int(b), int(m.group(3))))
+            if ptype is PeriodType.MONTH:
+                month = _MONTH_NAMES.get(a.lower())
+                if month is None:
+                    return None
+                return _build(ptype, (b, str(month)), False)
+            year, part = (a, b) if len(a) == 4 else (b, a)
+            return _build(ptype, (year, part), False)
+        except ValueError:
+            return None
+    return None

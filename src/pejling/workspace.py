@@ -56,6 +56,7 @@ class Workspace:
             raise WorkspaceError(f"{root / SETTINGS_FILE} already exists; not overwriting it")
         for sub in ("policies", "indicators", "reports", "imports"):
             (root / sub).mkdir(parents=True, exist_ok=True)
+        (root / "imports").chmod(0o700)  # register extracts are kept here: the owner's only
         (root / SETTINGS_FILE).write_text(
             render_settings(name, municipality, language), encoding="utf-8"
         )

@@ -34,18 +34,15 @@ def test_status_json_has_every_seed_goal_with_reason(run: Run, demo_dir: Path) -
         assert len(r["reason"]) > 20
     assert goals == EXPECTED_GOALS
     assert key_figures == {"soenderborg-strategi": 13}
-    # Real DST data gives Kalundborg's employment goal a measured trend.
-    employment = [
-        r
-        for r in records
-        if r["policy"] == "kalundborg-2019" and r["indicator"] == "employment_rate_ratio"
-    ]
-    assert employment
-    # the policy ran to 2021: judged as of its last year, on Statistics Denmark's series
-    assert employment[0]["as_of"] == "2021"
-    assert employment[0]["latest_period"] == "2021"
-    assert employment[0]["series_source"] == "Danmarks Statistik"
-    assert employment[0]["status"] in {"on_track", "at_risk", "off_track"}
+    # Kalundborg's employment goal follows refugees in work after 3 years in the register, judged
+    # at the end of its period (2021), with the barometer rule over three indicators beside it
+    employment = next(
+        r for r in records if r["policy"] == "kalundborg-2019" and r["goal"] == "flere-i-job"
+    )
+    assert employment["as_of"] == "2021"
+    assert employment["series_source"] == "register"
+    assert employment["indicator"] == "employed_after_3y"
+    assert employment["final"]
 
 
 def test_lint_reports_kalundborg_direction_goals(run: Run, demo_dir: Path) -> None:

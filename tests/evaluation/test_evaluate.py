@@ -219,7 +219,11 @@ deadline: 2018H2
     assert status.latest.interval is not None
     assert status.latest.interval[0] == pytest.approx(23.2, abs=0.1)
     assert status.latest.interval[1] == pytest.approx(37.8, abs=0.1)
-    assert not status.uncertain
+    # on 60 and 150 persons the change so far (+10 pp) cannot be told apart from no change nor
+    # from the +10 pp the target needs by now: on track, but uncertain
+    assert status.uncertain
+    assert "ændringen indtil nu" in status.reason_da
+    assert status.status_label() == "På rette vej (usikker)"
     assert status.projection == pytest.approx(45.0)
 
 
@@ -311,8 +315,11 @@ target: {kind: direction, direction: higher}
         {("grade2_oral_danish_spelling", 265, "origin=non_western"): [
             reg("2016", 40, 40), reg("2018", 40, 40)]},
     )  # fmt: skip
-    assert "uændret" in status.reason_da
-    assert "fremgang)" in status.reason_da  # the method's class at the limit, stated as such
+    # kept at 100 %: "unchanged at the highest possible level", not "clear progress", and
+    # nothing uncertain about it
+    assert "uændret på det højest mulige niveau" in status.reason_da
+    assert "fremgang" not in status.reason_da
+    assert not status.uncertain
 
 
 def test_projection_stays_within_zero_and_hundred() -> None:
@@ -485,3 +492,103 @@ deadline: 2018
     assert worse.status is GoalStatusCode.OFF_TRACK
     assert worse.progress_class == "deterioration"
     assert worse.reason_da.startswith("Udviklingen går den forkerte vej")
+
+
+def test_a_target_set_on_another_measure_is_not_applied_to_this_one() -> None:
+    # The policy's 52 % (barometer) → 57 %; the register already shows 65 % (300 persons) at the
+    # start: the target was set on a different measure, so "Nået" would be trivial.
+    status = _goal(
+        """
+indicator: {id: youth_education_20_24, group: {origin: non_western}, source: register}
+target: {kind: level, value: 57}
+baseline: {value: 52, date: 2015, source: Integrationsbarometeret}
+deadline: 2018
+""",
+        {("youth_education_20_24", 265, "origin=non_western"): [
+            reg("2015", 195, 300), reg("2018", 200, 300)]},
+        as_of="2018",
+    )  # fmt: skip
+    assert status.status is GoalStatusCode.NOT_ASSESSABLE
+    assert status.reason_code is Reason.TARGET_FROM_OTHER_SOURCE
+    assert status.status_label() == "Kan ikke vurderes – målet er sat på en anden opgørelse"
+    assert "52,0 %" in status.reason_da
+    assert "65,0 %" in status.reason_da
+
+
+def test_a_verdict_at_the_deadline_on_a_level_rests_on_the_deadline_figure_alone() -> None:
+    # A baseline on 8 persons does not stop the verdict on 2018's 300 persons.
+    status = _goal(
+        """
+indicator: {id: youth_education_20_24, group: {origin: non_western}, source: register}
+target: {kind: level, value: 57}
+deadline: 2018
+""",
+        {("youth_education_20_24", 265, "origin=non_western"): [
+            reg("2015", 4, 8), reg("2018", 200, 300)]},
+        as_of="2018",
+    )  # fmt: skip
+    assert status.status is GoalStatusCode.ACHIEVED
+    assert status.persons == 300
+
+
+def test_a_relative_target_is_uncertain_when_the_change_interval_contains_it() -> None:
+    # 21 of 92 (22,8 %) → 8 of 77 (10,4 %); −10 % asks for −2,3 pp; the change's interval
+    # (about −23 to −1 pp) contains −2,3 pp: reached, but uncertain.
+    status = _goal(
+        """
+indicator: {id: youth_education_dropout, group: {origin: minority}, source: register}
+target: {kind: change_rel, value: -10}
+baseline: {date: 2020, source: data}
+deadline: 2023
+""",
+        # drop-out within the first year: the 2021 starters are known at the end of 2022
+        {("youth_education_dropout", 265, "origin=minority"): [
+            reg("2020", 21, 92), reg("2021", 8, 77)]},
+        period="period: {start: 2021, end: 2022}",
+        as_of="2022",
+    )  # fmt: skip
+    assert status.status is GoalStatusCode.ACHIEVED
+    assert status.uncertain
+    assert "omfatter den ændring, målet kræver" in status.reason_da
+
+
+def test_a_cohort_figure_is_known_only_when_its_follow_up_has_ended() -> None:
+    # Passed a Danish test within 5 years of starting, for the 2019 starters: known in 2024.
+    body = """
+indicator: {id: danish_test_within_5y, group: {target_group: programme_participants}, source: register}
+target: {kind: direction, direction: higher}
+"""
+    data: Data = {("danish_test_within_5y", 265, "target_group=programme_participants"): [
+        reg("2016", 30, 60), reg("2019", 35, 60)]}  # fmt: skip
+    early = _goal(body, data, period="period: {start: 2016, end: 2024}", as_of="2021")
+    assert early.latest is not None
+    assert early.latest.period.label == "2016" or early.reason_code is Reason.ONE_POINT
+    late = _goal(body, data, period="period: {start: 2016, end: 2024}", as_of="2024")
+    assert late.latest is not None
+    assert late.latest.period.label == "2019"
+
+
+def test_labels_say_what_the_deadline_was_and_what_happened_over_a_period() -> None:
+    # No deadline of its own: judged at the end of the policy period, and the label says so.
+    level = _goal(
+        """
+indicator: {id: youth_education_20_24, group: {origin: non_western}, source: register}
+target: {kind: level, value: 57}
+""",
+        {("youth_education_20_24", 265, "origin=non_western"): [
+            reg("2015", 150, 300), reg("2018", 650, 1000)]},
+        as_of="2020",
+    )  # fmt: skip
+    assert level.status_label() == "Nået ved periodens udløb"
+    assert "politikken angiver ingen frist" in level.reason_da
+    # A direction-only goal after its period: what happened, not "on track".
+    direction = _goal(
+        """
+indicator: {id: youth_education_20_24, group: {origin: non_western}, source: register}
+target: {kind: direction, direction: higher}
+""",
+        {("youth_education_20_24", 265, "origin=non_western"): [
+            reg("2015", 1500, 3000), reg("2018", 1800, 3000)]},
+        as_of="2020",
+    )  # fmt: skip
+    assert direction.status_label() == "Klar fremgang i perioden"

@@ -27,7 +27,7 @@ themes:
     goals:
       - id: dansk
         statement: Flere består danskprøven inden for 3 år.
-        indicator: {id: danish_test_within_3y}
+        indicator: {id: danish_passed_within_programme}
         target: {kind: level, value: 70}
         deadline: 2020
       - id: gab
@@ -40,7 +40,8 @@ themes:
         target: {kind: none, reason: Måles ikke.}
 """
 
-D3 = "danish_test_within_3y"
+#: a cohort dated by the programme's end: known when its year has ended (no follow-up window)
+D3 = "danish_passed_within_programme"
 GR = "grade2_danish_math"
 
 
@@ -108,7 +109,7 @@ def test_small_latest_cell_is_suppressed_and_its_numbers_leave_the_reason() -> N
     assert last.numerator is None
     assert dansk.latest_suppressed
     assert "75" not in dansk.reason
-    assert "hviler på færre end 5 personer" in dansk.reason
+    assert "tal for færre end 5 personer" in dansk.reason
     assert dansk.status.latest is None  # the quoted latest value is gone too
     # no verdict rests on a hidden figure: the status says why there is none
     assert dansk.status.status is GoalStatusCode.NOT_ASSESSABLE
@@ -209,7 +210,7 @@ def test_small_baseline_from_data_is_hidden_with_what_derives_from_it() -> None:
     assert not dansk.latest_suppressed
     assert dansk.status.baseline is None
     assert dansk.status.status is GoalStatusCode.NOT_ASSESSABLE
-    assert dansk.reason.startswith("Tallene, som status skulle bygge på, hviler på færre end 5")
+    assert dansk.reason.startswith("Tallene, som status skulle bygge på, er skjult")
     assert dansk.status.latest is not None  # the latest figure is published
     assert dansk.status.target_value == 70  # an absolute target does not reveal the baseline
 
@@ -251,3 +252,24 @@ def test_policy_that_has_ended_is_judged_at_its_deadline() -> None:
     assert dansk.status.since is not None
     assert dansk.status.since.period.label == "2022"
     assert dansk.status.status is GoalStatusCode.NOT_ACHIEVED
+
+
+def test_interim_targets_never_show_a_hidden_figure() -> None:
+    text = POLICY.replace(
+        "        target: {kind: level, value: 70}\n        deadline: 2020\n",
+        "        target: {kind: level, value: 70, interim: [{deadline: 2018, value: 55}]}\n"
+        "        deadline: 2020\n",
+        1,
+    )
+    policy, _ = load_model_text(Policy, text, "t.yaml")
+    data = _base()
+    data[(D3, 265, "")][1] = pt("2018", 75, 3, 4)  # the interim target's figure: 3 of 4
+    r = build_report(policy, load_catalog(), InMemoryReportSource(data), year=2019,
+                     today=date(2026, 11, 25))  # fmt: skip
+    dansk = r.goals()[0]
+    (interim, _final) = dansk.status.milestones
+    assert interim.due
+    assert interim.at is None
+    assert interim.met is None
+    assert "75" not in dansk.reason
+    assert "Delmålet for 2018 (55,0 %): intet tal" in dansk.reason

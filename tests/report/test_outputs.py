@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import html5lib
@@ -17,11 +19,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pejling.formatting import fmt_value
-from pejling.report.build import make_report
+from pejling.report.charts import legend_name
 from pejling.report.model import Report
-from pejling.report.render import render_charts, series_name
+from pejling.report.render import render_charts
 from pejling.spec.compute import Measure
-from pejling.store.database import Store
 from pejling.workspace import Workspace
 
 SEEDS = ["kalundborg-2019", "roskilde-2015", "roskilde-handleplan-2021", "soenderborg-strategi"]
@@ -29,13 +30,12 @@ THRESHOLD = 5
 
 
 def _reports(demo_dir: Path) -> list[Report]:
+    """The demo's reports as published: disclosure control over all four policies at once."""
+    from pejling.cli.report_cmd import build_reports
+
     ws = Workspace.open(demo_dir)
-    with Store.open(ws.db_path, read_only=True) as store:
-        return [
-            make_report(store, lp.policy, ws.catalog(), as_of=None, lang="da",
-                        threshold=THRESHOLD, min_persons=ws.settings.evaluation.min_persons)
-            for lp in ws.load_policies()
-        ]  # fmt: skip
+    assert ws.settings.disclosure.threshold == THRESHOLD
+    return build_reports(ws, ws.load_policies(), None, "da")
 
 
 def test_demo_wrote_the_four_seed_reports_and_the_site(demo_dir: Path) -> None:
@@ -114,6 +114,12 @@ def test_no_small_figure_is_published_in_site_tables(demo_dir: Path) -> None:
     assert checked > 100
 
 
+def _records(sheet: Any) -> list[dict[str, Any]]:
+    """A sheet's rows as dicts keyed by the header."""
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
 def test_no_small_figure_is_published_in_the_workbooks(demo_dir: Path) -> None:
     ws = Workspace.open(demo_dir)
     catalog = ws.catalog()
@@ -121,24 +127,26 @@ def test_no_small_figure_is_published_in_the_workbooks(demo_dir: Path) -> None:
     assert len(books) == 4
     checked = suppressed = 0
     for book in books:
-        sheet = load_workbook(book)["Tal bag figuren"]
-        for row in list(sheet.iter_rows(values_only=True))[1:]:
-            goal, indicator, _s, _g, period, value, num, den = row[:8]
-            where = f"{book.name} {goal} {indicator} {period}"
-            if value == "Diskretioneret":
+        for row in _records(load_workbook(book)["Alle tal"]):
+            indicator, period = row["Indikator-id"], row["Periodekode"]
+            value, num, den = row["Værdi"], row["Tæller"], row["Nævner"]
+            where = f"{book.name} {row['Mål-id']} {indicator} {period}"
+            if row["Diskretioneret"] == "Ja":
+                assert value is None, where  # blank, never a word or 0 in a number column
                 assert num is None, where
                 assert den is None, where
                 suppressed += 1
                 continue
+            assert isinstance(value, int | float), where
             spec = catalog.get(str(indicator))
             assert spec is not None
             measure = spec.compute.measure if spec.compute else None
             if measure is Measure.COUNT:
-                assert not _small(float(value)), where  # type: ignore[arg-type]
+                assert not _small(float(value)), where
             elif measure is Measure.MEAN:
-                _check_counts(where, None, den)  # type: ignore[arg-type]
+                _check_counts(where, None, den)
             elif measure is not Measure.RATIO and spec.unit.value == "percent":
-                _check_counts(where, num, den)  # type: ignore[arg-type]
+                _check_counts(where, num, den)
             checked += 1
     assert checked > 100
     assert suppressed > 0
@@ -160,7 +168,7 @@ def test_chart_data_sets_hold_only_published_figures(demo_dir: Path) -> None:
                     layer for layer in c.chart_spec["layer"] if layer["mark"]["type"] == "line"
                 )
                 hidden_in = {
-                    series_name(g, s, report.municipality_name, "da"): {
+                    legend_name(g, s, report.municipality_name, "da"): {
                         p.period.t for p in s.points if p.suppressed
                     }
                     for s in g.series
@@ -193,7 +201,23 @@ def test_chart_data_sets_hold_only_published_figures(demo_dir: Path) -> None:
 def test_workbook_sheets(demo_dir: Path, seed: str) -> None:
     book = next((demo_dir / "reports").glob(f"{seed}-status-*.xlsx"))
     wb = load_workbook(book)
-    assert wb.sheetnames[:3] == ["Læs først", "Overblik", "Tal bag figuren"]
+    assert wb.sheetnames == ["Læs først", "Overblik", "Alle tal", "Kommuner", "Tiltag", "Datanoter"]
+    assert str(wb.properties.title).startswith("Statusrapport pr. ")
+    figures = _records(wb["Alle tal"])
+    assert figures
+    for row in figures:
+        # dates are dates, numbers are numbers, the flag is the only word about suppression
+        assert isinstance(row["Periodens start"], datetime), row
+        assert row["Diskretioneret"] in (None, "Ja"), row
+        assert row["Værdi"] is None or isinstance(row["Værdi"], int | float), row
+        assert row["Enhed"] in {"Procent", "Antal", "Dage", "Pr. 1.000", "Kr.", "Indeks"}, row
+        assert "=" not in str(row["Gruppe"]), row  # the group in words; its code is apart
+    header = list(figures[0])
+    assert header[-4:] == ["Indikator-id", "Gruppekode", "Periodekode", "Enhedskode"]
+    english = {"goal", "indicator", "group", "unit", "lo95", "hi95", "code"}
+    for name in wb.sheetnames:
+        first = next(wb[name].iter_rows(values_only=True), ())
+        assert not english & {str(c).lower() for c in first if c}, name
 
 
 SYNTHETIC = "SYNTETISKE DATA"
@@ -221,7 +245,7 @@ def test_every_output_of_the_demo_says_the_data_are_synthetic(demo_dir: Path) ->
         sheet = wb[wb.sheetnames[0]]
         text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
         assert SYNTHETIC in text, book.name
-        figures = wb["Tal bag figuren"]
+        figures = wb["Alle tal"]
         header = [c.value for c in figures[1]]
         assert "Oprindelse" in header, book.name
         column = header.index("Oprindelse")

@@ -96,10 +96,14 @@ def test_map_outlines_the_municipality_and_greys_suppressed_ones() -> None:
     values = {f["properties"]["code"]: f["properties"]["value"] for f in spec["data"]["values"]}
     assert len(values) == 98
     assert values[851] is None
-    assert layers[2]["transform"][0]["filter"] == "datum.properties.code == 265"
+    assert layers[-1]["transform"][0]["filter"] == "datum.properties.code == 265"
     assert "Roskilde ligger nr." in spec["description"]
     svg = render_svg(spec, "da")
     assert svg.startswith("<svg")
+    # a legend swatch for "no published figure", a gradient with several ticks, Bornholm framed
+    assert "Intet offentliggjort tal" in svg
+    assert svg.count("linearGradient") >= 1
+    assert layers[1]["data"]["values"][0]["geometry"]["type"] == "Polygon"
     assert "#d9d9d9" in svg
 
 
@@ -126,25 +130,23 @@ def test_cached_map_gets_each_municipalitys_own_outline() -> None:
     assert outline.sub("", roskilde) == outline.sub("", aarhus)
 
 
-def test_workbook_holds_every_figure_and_words_for_suppressed(tmp_path: Path) -> None:
+def test_workbook_holds_every_figure_and_flags_suppressed(tmp_path: Path) -> None:
     r = _report(_national(2))
     path = tmp_path / "r.xlsx"
     write_workbook(r, path)
     wb = load_workbook(path)
-    assert wb.sheetnames == [
-        "Læs først",
-        "Overblik",
-        "Tal bag figuren",
-        "Kort over kommunerne",
-        "Tiltag",
-        "Datanoter",
-    ]
-    figures = list(wb["Tal bag figuren"].iter_rows(values_only=True))
+    assert wb.sheetnames == ["Læs først", "Overblik", "Alle tal", "Kommuner", "Tiltag", "Datanoter"]
+    figures = list(wb["Alle tal"].iter_rows(values_only=True))
     shown = sum(len(s.points) for g in r.goals() for s in g.series)
     assert len(figures) == 1 + shown
-    munis = list(wb["Kort over kommunerne"].iter_rows(values_only=True))
+    munis = list(wb["Kommuner"].iter_rows(values_only=True))
     assert len(munis) == 1 + 98 + 1
-    hidden = [row for row in munis if row[5] == "Diskretioneret"]
+    value, flag = munis[0].index("Værdi"), munis[0].index("Diskretioneret")
+    hidden = [row for row in munis[1:] if row[flag] == "Ja"]
     assert len(hidden) == 2
+    assert all(row[value] is None for row in hidden)  # blank, never the word in a number column
+    assert all(isinstance(row[value], float | int) for row in munis[1:] if row[flag] is None)
+    cell = wb["Kommuner"].cell(row=2, column=value + 1)
+    assert cell.number_format == "0.0"  # shown rounded as in the report
     overview = list(wb["Overblik"].iter_rows(values_only=True))
     assert [row[1] for row in overview[1:]] == ["dansk", "gab", "tiltag"]

@@ -112,7 +112,7 @@ def test_rejected_whole_with_locations(store: Store, catalog: Catalog, tmp_path:
         "bad.csv:4 column 'municipality': '999' is not a municipality code",
         "bad.csv:5 column 'period':",
         "bad.csv:6 column 'group': unknown origin 'martian'",
-        "bad.csv:7 column 'value': could not convert",
+        "bad.csv:7 column 'value': 'fire' is not a number",
         "bad.csv:8 column 'unit': unit 'count' does not match indicator 'unemployment_rate'; expected 'percent'",
         "bad.csv:9 column 'value': 140 is outside 0–100",
         "bad.csv:10 column 'numerator': numerator 60 exceeds denominator 50",

@@ -10,9 +10,16 @@ from typing import Annotated
 import typer
 
 from pejling import __version__
-from pejling.cli.common import console, err_console, guard, open_workspace, refuse_lint_errors
+from pejling.cli.common import (
+    console,
+    err_console,
+    guard,
+    open_store,
+    open_workspace,
+    refuse_lint_errors,
+)
 from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
-from pejling.errors import UserError
+from pejling.errors import WorkspaceError
 from pejling.evaluation.status import GoalStatus
 from pejling.periods import Period
 from pejling.report.model import Report
@@ -20,7 +27,6 @@ from pejling.report.texts import SYNTHETIC_LINE
 from pejling.spec.lint import lint_files
 from pejling.spec.lint.report import render_issue, summarise
 from pejling.store.database import Store
-from pejling.store.observation_import import import_observations
 from pejling.workspace import Workspace
 
 app = typer.Typer(
@@ -106,11 +112,12 @@ def lint_cmd(
         ws_indicators: list[Path] = []
         try:
             ws = open_workspace(workspace)
-            catalog = ws.catalog()
-        except UserError:
+        except WorkspaceError:  # no workspace: the built-in catalog (a broken one is an error)
             from pejling.spec.catalog import load_catalog
 
             catalog = load_catalog(ws_indicators)
+        else:
+            catalog = ws.catalog()
         paths = files
     else:
         ws = open_workspace(workspace)
@@ -141,22 +148,13 @@ def import_cmd(
 ) -> None:
     """Import observations or register data; all-or-nothing, re-importing changes nothing.
 
-    Register files are pseudonymised on import: a `cpr` column is replaced by a keyed hash
-    (the key comes from the environment variable named in pejling.toml).
+    All files of one command are stored together or not at all. Register files are
+    pseudonymised on import: a `cpr` column is replaced by a keyed hash (the key comes from the
+    environment variable named in pejling.toml).
     """
-    from pejling.cli.register_cmd import import_register_files, is_register_path
+    from pejling.cli.register_cmd import import_paths
 
-    ws = open_workspace(workspace)
-    register = [p for p in files if is_register_path(p)]
-    if register:
-        import_register_files(ws, register)
-        files = [p for p in files if p not in register]
-    catalog = ws.catalog()
-    with Store.open(ws.db_path) as store:
-        for path in files:
-            with console.status(f"Indlæser {path.name} …"):
-                result = import_observations(store, path, catalog)
-            console.print(f"{path.name}: {result.summary()}")
+    import_paths(open_workspace(workspace), files)
 
 
 @app.command("imports")
@@ -167,12 +165,13 @@ def imports_cmd(
 ) -> None:
     """The import log: every attempt (imported, unchanged, rejected), newest first."""
     from rich.table import Table
+    from rich.text import Text
 
     from pejling.formatting import fmt_number
     from pejling.store.queries import import_log
 
     ws = open_workspace(workspace)
-    with Store.open(ws.db_path, read_only=True) as store:
+    with open_store(ws, read_only=True) as store:
         rows = import_log(store, limit)
     table = Table("Nr.", "Tidspunkt", "Udfald", "Rækker", "Erstattet", "Problemer")
     table.add_column("Fil", overflow="fold")
@@ -185,7 +184,7 @@ def imports_cmd(
             fmt_number(r.rows, 0),
             fmt_number(r.replaced, 0),
             fmt_number(r.problems, 0),
-            r.file,
+            Text(r.file),  # a file name is text, never markup
         )
     console.print(table)
 
@@ -276,11 +275,13 @@ def emit(reports: list[Report], fmt: OutputFormat, output: Path | None, lang: st
 def indicators(workspace: WorkspaceOpt = None) -> None:
     """List the indicator catalog (built-in plus the workspace's own)."""
     try:
-        catalog = open_workspace(workspace).catalog()
-    except UserError:
+        ws = open_workspace(workspace)
+    except WorkspaceError:  # no workspace: the built-in catalog (a broken one is an error)
         from pejling.spec.catalog import load_catalog
 
         catalog = load_catalog()
+    else:
+        catalog = ws.catalog()
     for ind_id in catalog.ids():
         spec = catalog.indicators[ind_id]
         computed = " [green]· beregnes fra registerdata[/]" if spec.compute else ""
@@ -291,7 +292,7 @@ def indicators(workspace: WorkspaceOpt = None) -> None:
 
 
 def _register_more() -> None:
-    from pejling.cli import demo_cmd, progress_cmd, register_cmd, report_cmd
+    from pejling.cli import demo_cmd, progress_cmd, register_cmd, report_cmd, sources_cmd
 
     app.command("progress")(progress_cmd.progress)
     app.command("compute")(register_cmd.compute)
@@ -299,6 +300,12 @@ def _register_more() -> None:
     app.command("report")(report_cmd.report)
     app.command("publish")(report_cmd.publish)
     app.command("demo")(demo_cmd.demo)
+    app.add_typer(sources_cmd.fetch_app, name="fetch")
+    app.add_typer(sources_cmd.sources_app, name="sources")
+    app.command("municipalities")(sources_cmd.municipalities_cmd)
+    from pejling.cli.disclosure_cmd import disclosure_app
+
+    app.add_typer(disclosure_app, name="disclosure")
 
 
 _register_more()

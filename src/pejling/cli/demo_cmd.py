@@ -130,13 +130,14 @@ def _codes(text: str | None) -> list[int] | None:
 
 
 def _write_reports(ws: Workspace, lang: str, reports: list[Report]) -> None:
-    """The seed policies' status reports (HTML, PDF, XLSX) and the public site."""
+    """The seed policies' status reports (HTML, PDF, XLSX, DOCX) and the public site."""
     from pejling.cli.register_cmd import lazy_progress
     from pejling.report.build import write_report_files
     from pejling.report.render import render_charts
     from pejling.report.site import publish_site
 
     pdfs = {}
+    docxs = {}
     all_charts = []
     with lazy_progress("Statusrapporter") as progress:
         for i, r in enumerate(reports):
@@ -146,16 +147,19 @@ def _write_reports(ws: Workspace, lang: str, reports: list[Report]) -> None:
             files = write_report_files(r, ws.reports_dir, charts=charts)
             if files.pdf is not None:
                 pdfs[r.policy.id] = files.pdf
+            if files.docx is not None:
+                docxs[r.policy.id] = files.docx
         progress("Offentligt websted", len(reports), len(reports) + 1)
         site = publish_site(
-            reports, ws.reports_dir / "site", lang=lang, prebuilt_pdfs=pdfs, charts=all_charts
-        )
+            reports, ws.reports_dir / "site", lang=lang, prebuilt_pdfs=pdfs,
+            prebuilt_docx=docxs, charts=all_charts,
+        )  # fmt: skip
     console.print(
-        f"[bold]Statusrapporter[/] (HTML, PDF og Excel) for {len(reports)} politikker i "
+        f"[bold]Statusrapporter[/] (HTML, PDF, Excel og Word) for {len(reports)} politikker i "
         f"{ws.reports_dir}"
     )
     for r in reports:
         console.print(
-            f"  {r.policy.title}: {r.policy.id}-status-{r.period_label}.html / .pdf / .xlsx"
+            f"  {r.policy.title}: {r.policy.id}-status-{r.period_label}.html / .pdf / .xlsx / .docx"
         )
     console.print(f"[bold]Offentligt websted:[/] {site.root / 'index.html'} ({site.pages} sider)")

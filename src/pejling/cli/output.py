@@ -22,6 +22,7 @@ from rich.text import Text
 from pejling.evaluation.status import GoalStatus, GoalStatusCode, ValueAt
 from pejling.evaluation.texts import source_name
 from pejling.formatting import fmt_value
+from pejling.safe_export import csv_row, protect_sheet
 
 if TYPE_CHECKING:
     from pejling.report.model import Report
@@ -145,10 +146,11 @@ def print_table(reports: Sequence[Report], lang: str, console: Console) -> None:
         for i, header in enumerate(HEADERS[lang][1:]):
             table.add_column(header, ratio=4 if i == 6 else 2 if i in (0, 7) else 1, min_width=8)
         for s in r.statuses():
-            cells: list[str | Text] = list(_cells(s, lang)[1:])
+            # Text, not str: a label with "[link=…]" is printed as written, never as markup
+            cells: list[str | Text] = [Text(c) for c in _cells(s, lang)[1:]]
             label = str(cells[0])
             if len(label) > 70:
-                cells[0] = label[:69].rstrip() + "…"
+                cells[0] = Text(label[:69].rstrip() + "…")
             cells[5] = Text(str(cells[5]), style=STYLE[s.status])
             table.add_row(*cells)
         console.print(table)
@@ -263,7 +265,7 @@ def to_csv(statuses: Sequence[GoalStatus], lang: str) -> str:
     writer = csv.writer(buf, delimiter=";" if lang == "da" else ",")
     writer.writerow([*HEADERS[lang], "Oprindelse" if lang == "da" else "Provenance"])
     for s in statuses:
-        writer.writerow([*_cells(s, lang), _provenance(s, lang)])
+        writer.writerow(csv_row([*_cells(s, lang), _provenance(s, lang)]))
     return buf.getvalue()
 
 
@@ -308,4 +310,6 @@ def to_xlsx(
     raw.append(keys)
     for r in records:
         raw.append([r[k] for k in keys])
+    for sheet in wb.worksheets:
+        protect_sheet(sheet)  # goal labels and sources never become formulas
     wb.save(path)

@@ -12,12 +12,11 @@ from typing import Annotated, Literal
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pejling.cli.common import console, err_console, guard, open_workspace
+from pejling.cli.common import console, err_console, guard, open_store, open_workspace, say
 from pejling.formatting import fmt_number
 from pejling.register.importer import ProgressCallback
 from pejling.register.pseudonym import PseudonymKey
 from pejling.register.tables import TABLES_BY_NAME
-from pejling.store.database import Store
 from pejling.workspace import Workspace
 
 #: a bar appears only for jobs that are still running after this many seconds
@@ -62,22 +61,35 @@ def is_register_path(path: Path) -> bool:
     return path.is_dir() or path.stem.lower() in TABLES_BY_NAME
 
 
-def import_register_files(ws: Workspace, paths: list[Path]) -> None:
-    """`pejling import` for register files: one atomic batch."""
+def import_paths(ws: Workspace, paths: list[Path]) -> None:
+    """`pejling import`: register files and observation files, all of them or none.
+
+    Register files are pseudonymised on import (the key comes from the environment variable
+    named in pejling.toml); a rejection lists every file's problems, in Danish in a Danish
+    workspace, and is logged for every file.
+    """
     from pejling.errors import ImportRejected, UserError
-    from pejling.register.importer import import_register
+    from pejling.register.batch import import_files
     from pejling.register.messages_da import render_da
 
     lang = ws.settings.workspace.language
-    key = PseudonymKey.from_env(ws.settings.pseudonymisation.key_env, lang=lang)
+    register = [p for p in paths if is_register_path(p)]
+    observations = [p for p in paths if p not in register]
+    key = (
+        PseudonymKey.from_env(ws.settings.pseudonymisation.key_env, lang=lang) if register else None
+    )
+    catalog = ws.catalog()
     try:
-        with Store.open(ws.db_path) as store, lazy_progress("Indlæser registerdata") as progress:
-            result = import_register(store, paths, key, progress=progress)
+        with open_store(ws) as store, lazy_progress("Indlæser") as progress:
+            result = import_files(store, register, observations, catalog, key, progress=progress)
     except ImportRejected as exc:
         if lang == "da":
             raise UserError(render_da(exc)) from None
         raise
-    console.print(result.summary(lang))
+    if result.register is not None:
+        say(result.register.summary(lang))
+    for one in result.observations:
+        say(f"{one.file}: {one.summary(lang)}")
 
 
 @guard
@@ -102,7 +114,7 @@ def compute(
     ws = open_workspace(workspace)
     catalog = ws.catalog()
     when = _parse_date(as_of) if as_of else None
-    with Store.open(ws.db_path) as store, lazy_progress("Beregner indikatorer") as progress:
+    with open_store(ws) as store, lazy_progress("Beregner indikatorer") as progress:
         result = compute_all(
             store, catalog, as_of=when, first_year=from_year, cohort_ranges=cohort_ranges(ws),
             only=indicator, progress=progress,

@@ -7,16 +7,16 @@ from typing import Annotated
 
 import typer
 
-from pejling.cli.common import console, guard, open_workspace, refuse_lint_errors
+from pejling.cli.common import console, guard, open_store, open_workspace, refuse_lint_errors, say
 from pejling.cli.register_cmd import lazy_progress
 from pejling.errors import UserError
 from pejling.periods import Period
-from pejling.report.build import FORMATS, make_report, write_report_files
-from pejling.report.data import ObservationCache
+from pejling.report.build import FORMATS, make_draft, write_report_files
+from pejling.report.data import ObservationCache, follow_up_lags
 from pejling.report.model import Report
 from pejling.report.parallel import charts_for
 from pejling.report.texts import SYNTHETIC_LINE, status_label
-from pejling.store.database import Store
+from pejling.spec.catalog import Catalog
 from pejling.workspace import LoadedPolicy, Workspace
 
 WorkspaceOpt = Annotated[
@@ -78,22 +78,29 @@ def build_reports(
 ) -> list[Report]:
     """Evaluate, judge and disclosure-control the reports of these policies (one store session).
 
-    This is also what `pejling status` prints, so the command line and the reports agree.
+    Disclosure control is decided once for everything the workspace publishes together: the
+    other policies of the workspace that could be published (those without lint errors) are
+    evaluated too and suppressed jointly with these, so a report written on its own, the site,
+    every workbook and `pejling status` show the same figures and none gives away what another
+    hides. This is also what `pejling status` prints, so the command line and the reports agree.
     """
-    from pejling.report.model import default_as_of
+    from pejling.report.model import build_publication, default_as_of
 
     catalog = ws.catalog()
     threshold = ws.settings.disclosure.threshold
     min_persons = ws.settings.evaluation.min_persons
-    with Store.open(ws.db_path, read_only=True) as store:
+    together = [*policies, *_published_with(ws, policies, catalog)]
+    with open_store(ws, read_only=True) as store:
         cache = ObservationCache(store)
         caches: dict[str, ObservationCache] = {}
-        out = []
-        for lp in policies:
+        drafts = []
+        for lp in together:
             period = as_of or default_as_of(lp.policy, catalog, cache)
-            c = caches.setdefault(period.label, ObservationCache(store, as_of=period))
-            out.append(
-                make_report(
+            c = caches.setdefault(
+                period.label, ObservationCache(store, as_of=period, lags=follow_up_lags(catalog))
+            )
+            drafts.append(
+                make_draft(
                     store,
                     lp.policy,
                     catalog,
@@ -104,7 +111,24 @@ def build_reports(
                     cache=c,
                 )
             )
-    return out
+    return build_publication(drafts)[: len(policies)]
+
+
+def _published_with(
+    ws: Workspace, policies: list[LoadedPolicy], catalog: Catalog
+) -> list[LoadedPolicy]:
+    """The workspace's other policies that could be published (no lint errors)."""
+    from pejling.spec.lint import lint_file
+
+    chosen = {lp.policy.id for lp in policies}
+    others = []
+    for lp in ws.load_policies():
+        if lp.policy.id in chosen:
+            continue
+        _p, issues = lint_file(lp.path, catalog)
+        if not any(i.severity.value == "error" for i in issues):
+            others.append(lp)
+    return others
 
 
 @guard
@@ -117,13 +141,14 @@ def report(
     year: YearOpt = None,
     lang: LangOpt = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated: html, pdf, xlsx.")
+        str, typer.Option("--format", "-f", help="Comma-separated: html, pdf, xlsx, docx.")
     ] = ",".join(FORMATS),
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Folder (default: the workspace's reports/).")
     ] = None,
 ) -> None:
-    """Write the annual status report of a policy: HTML, PDF (A4) and an Excel workbook.
+    """Write the annual status report of a policy: HTML, PDF (A4), an Excel workbook and an
+    editable Word document.
 
     Goals are judged on the data known at the end of the report period (a goal whose deadline
     has passed on its value at the deadline); figures resting on fewer persons than the
@@ -138,7 +163,7 @@ def report(
     policies = _policies(ws, policy)
     reports = build_reports(ws, policies, parse_as_of(as_of, year), language)
     target = out or ws.reports_dir
-    needs_charts = "html" in formats or "pdf" in formats
+    needs_charts = bool({"html", "pdf", "docx"} & set(formats))
     rendered = charts_for(reports) if needs_charts else iter([None] * len(reports))
     with lazy_progress("Rapporter") as progress:
         for i, (r, charts) in enumerate(zip(reports, rendered, strict=True)):
@@ -153,10 +178,10 @@ def report(
             )
             if r.synthetic:
                 console.print(SYNTHETIC_LINE[language])
-            console.print(f"[bold]{r.policy.title}[/] ({r.period_label}; {counts})")
-            for path in (files.html, files.pdf, files.xlsx):
+            say(f"{r.policy.title} ({r.period_label}; {counts})", style="bold")
+            for path in (files.html, files.pdf, files.xlsx, files.docx):
                 if path is not None:
-                    console.print(f"  Skrev {ws.display(path)}")
+                    say(f"  Skrev {ws.display(path)}")
 
 
 @guard
@@ -176,7 +201,7 @@ def publish(
     The site has no external assets and works opened from disk; only disclosure-controlled
     figures appear in it.
     """
-    from pejling.report.site import publish_site
+    from pejling.report.site import publish_site, terminated_as_exit
 
     ws = open_workspace(workspace)
     language = _lang(ws, lang)
@@ -190,8 +215,9 @@ def publish(
             progress(what, done, len(reports))
             done += 1
 
-        summary = publish_site(reports, target, lang=language, pdf=pdf, step=step)
-    console.print(
+        with terminated_as_exit():
+            summary = publish_site(reports, target, lang=language, pdf=pdf, step=step)
+    say(
         f"Skrev websted i {ws.display(summary.root)}: {summary.pages} sider, "
         f"{summary.pdfs} PDF-filer, {summary.workbooks} Excel-filer. "
         f"Åbn {ws.display(summary.root / 'index.html')}."

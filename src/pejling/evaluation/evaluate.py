@@ -169,11 +169,13 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     is_gap = bool(target.reference_group)
 
     # 1. One series from one source.
-    focal_all = sr.known_at(j.source.series(spec.id, policy.municipality, group_key(goal.indicator.group)), j.as_of)  # fmt: skip
+    lag = sr.follow_up_years(spec)
+    focal_all = sr.known_at(j.source.series(spec.id, policy.municipality, group_key(goal.indicator.group)), j.as_of, lag)  # fmt: skip
     ref_all = (
         sr.known_at(
             j.source.series(spec.id, policy.municipality, group_key(target.reference_group or {})),
             j.as_of,
+            lag,
         )
         if is_gap
         else []
@@ -190,6 +192,7 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
                        other_sources=tuple(available))  # fmt: skip
     head = replace(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen))  # fmt: skip
     focal = sr.only(focal_all, chosen)
+    head = replace(head, series_provenance=focal[0].provenance if focal else None)
     pairs: dict[str, tuple[Point, Point]] = {}
     if is_gap:
         gap = sr.gap_series(focal, sr.only(ref_all, chosen), sign)
@@ -243,55 +246,105 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
                    speed=speed_per_year(base.value, base.t, judged.value, judged.t))  # fmt: skip
 
     # 4. What the goal wants (known also when the figures cannot carry a verdict).
+    absolute = target.kind in (TargetKind.LEVEL, TargetKind.GAP, TargetKind.COUNT)
+    change = _change_interval(head)
+    head = replace(head, change_interval=change, deadline_from_period=goal.deadline is None)
     if target.value is not None:
         milestones = _milestones(goal, deadline, base, judged, later, j.as_of, direction)
         current = next((m for m in milestones if not m.due), milestones[-1])
-        interval = latest_at.interval
         head = replace(
             head,
             milestones=tuple(milestones),
             target_value=current.target,
             target_deadline=current.deadline,
-            uncertain=interval is not None and straddles(*interval, current.target),
             remaining=max(0.0, direction * (current.target - judged.value)),
         )
 
-    # 5. Enough persons to carry a verdict.
-    sizes = _sizes(base, judged, pairs)
+    # 5. Enough persons to carry a verdict: a verdict at the deadline on an absolute target rests
+    # on the figure at the deadline alone; any other verdict on the baseline too.
+    at_deadline_only = final and absolute and target.value is not None
+    sizes = _sizes(judged, judged, pairs) if at_deadline_only else _sizes(base, judged, pairs)
     fewest = min(sizes) if sizes else None
     head = replace(head, persons=fewest)
     if fewest is not None and fewest < j.min_persons:
         return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, uncertain=False,
                        reason_code=Reason.TOO_FEW_PERSONS, min_persons=j.min_persons)  # fmt: skip
 
-    # 6. The verdict.
+    # 6. An absolute target set on the policy's figure from another source is not comparable
+    # with this series when the two disagree about the starting point.
+    if absolute and target.value is not None and _set_elsewhere(head):
+        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, uncertain=False,
+                       reason_code=Reason.TARGET_FROM_OTHER_SOURCE)  # fmt: skip
+
+    # 7. The verdict.
     if target.value is None:
         return _direction_verdict(head, spec, target.limit, base, judged, pairs, direction, sign, is_gap)  # fmt: skip
     final_target = head.milestones[-1]
     t_value = current.target
+    required = t_value - base.value  # the change the (current) target asks for
     if final:
         met = direction * (judged.value - final_target.target) >= 0
+        uncertain = (
+            straddles(*latest_at.interval, final_target.target)
+            if absolute and latest_at.interval is not None
+            else change is not None and straddles(*change, final_target.target - base.value)
+        )
         return replace(
             head,
             status=GoalStatusCode.ACHIEVED if met else GoalStatusCode.NOT_ACHIEVED,
             reason_code=Reason.DEADLINE_MET if met else Reason.DEADLINE_MISSED,
             score=5.0 if met else None,
             progress_class=ProgressClass.ACHIEVED.value if met else "deadline_missed",
+            uncertain=uncertain,
         )
     if direction * (judged.value - final_target.target) >= 0:
         return replace(head, status=GoalStatusCode.ACHIEVED, reason_code=Reason.ACHIEVED,
                        score=5.0, progress_class=ProgressClass.ACHIEVED.value,
                        target_value=final_target.target, target_deadline=final_target.deadline,
-                       remaining=0.0)  # fmt: skip
+                       remaining=0.0,
+                       uncertain=_uncertain_reached(latest_at, change, final_target.target,
+                                                    final_target.target - base.value, absolute))  # fmt: skip
     if direction * (judged.value - t_value) >= 0:
         return replace(head, status=GoalStatusCode.ON_TRACK, reason_code=Reason.MILESTONE_MET,
-                       remaining=0.0)  # fmt: skip
+                       remaining=0.0,
+                       uncertain=_uncertain_reached(latest_at, change, t_value, required, absolute))  # fmt: skip
     linear = is_gap or base.value == 0 or t_value == 0
     assess = assess_linear_with_target if linear else assess_with_target
     result = assess(y0=base.value, t0=base.t, yt=judged.value, t=judged.t, target=t_value,
                     t_target=current.deadline.t, direction=direction)  # fmt: skip
-    proj = bounds.clamp(_projection(base, judged, current.deadline.t, linear))
+    raw = _projection(base, judged, current.deadline.t, linear)
+    proj = bounds.clamp(raw)
+    # On the way to the target: uncertain when the change so far cannot be told apart from no
+    # change and, at the same time, from the change the target needs by now.
+    needed_by_now = required * (judged.t - base.t) / max(current.deadline.t - base.t, 1e-9)
+    uncertain = change is not None and straddles(*change, 0.0) and straddles(*change, needed_by_now)
+    head = replace(head, uncertain=uncertain, projection_capped=raw is not None and raw != proj)
     return _with_result(head, result, proj, linear)
+
+
+def _uncertain_reached(
+    latest: ValueAt, change: tuple[float, float] | None, target: float, required: float,
+    absolute: bool,
+) -> bool:  # fmt: skip
+    """A target reached by the data, but the interval cannot rule out that it was not."""
+    if absolute:
+        return latest.interval is not None and straddles(*latest.interval, target)
+    return change is not None and straddles(*change, required)
+
+
+def _set_elsewhere(head: GoalStatus) -> bool:
+    """The policy states its starting figure from another source, and this series disagrees.
+
+    Disagree: the policy's figure lies outside the 95 % interval of the series' own figure for
+    the same period, or — without an interval — differs by more than 1 in the unit (1
+    percentage point for shares) and 5 % of the value.
+    """
+    pb, b = head.policy_baseline, head.baseline
+    if pb is None or b is None or pb.series == b.series:
+        return False
+    if b.interval is not None:
+        return not straddles(*b.interval, pb.value)
+    return abs(pb.value - b.value) > max(1.0, 0.05 * abs(b.value))
 
 
 def _direction_verdict(
@@ -310,9 +363,14 @@ def _direction_verdict(
             limit=limit if limit is not None else spec.limit,
         )  # fmt: skip
     change = _change_interval(head)
-    uncertain = change is not None and straddles(*change, 0.0)
+    at_limit = result.scaling_factor == 0 and abs(judged.value - base.value) < UNCHANGED_BELOW
+    # kept at the natural limit (100 % stays 100 %): nothing uncertain about "unchanged"
+    uncertain = change is not None and straddles(*change, 0.0) and not at_limit
     return _with_result(
-        replace(head, change_interval=change, uncertain=uncertain), result, None, linear
+        replace(head, change_interval=change, uncertain=uncertain, at_limit=at_limit),
+        result,
+        None,
+        linear,
     )
 
 
@@ -360,7 +418,7 @@ def judge_key_figure(j: Judging, policy: Policy, theme: Theme, kf: KeyFigure) ->
     )  # fmt: skip
     if spec is None:
         return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_INDICATOR)
-    every = sr.known_at(j.source.series(spec.id, policy.municipality, group_key(kf.indicator.group)), j.as_of)  # fmt: skip
+    every = sr.known_at(j.source.series(spec.id, policy.municipality, group_key(kf.indicator.group)), j.as_of, sr.follow_up_years(spec))  # fmt: skip
     available = sr.sources_of(every)
     chosen, problem = sr.choose_source(kf.indicator.source, spec, available)
     if chosen is None:
@@ -370,7 +428,8 @@ def judge_key_figure(j: Judging, policy: Policy, theme: Theme, kf: KeyFigure) ->
         return replace(head, status=status, reason_code=problem or Reason.NO_DATA,
                        other_sources=tuple(available))  # fmt: skip
     points = sr.only(every, chosen)
-    head = replace(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen))  # fmt: skip
+    head = replace(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen),
+                   series_provenance=points[0].provenance if points else None)  # fmt: skip
     within = [p for p in points if p.period.start >= policy.period.start.start]
     since_points = sr.after_deadline(within, end) if head.final else []
     pool = [p for p in within if p not in since_points]
@@ -509,7 +568,11 @@ def _barometer(j: Judging, goal: Goal, municipality: int) -> str | None:
         if info is None:
             continue
         direction = ind.direction or info.direction
-        every = sr.known_at(j.source.series(ind.id, municipality, group_key(ind.group)), j.as_of)
+        every = sr.known_at(
+            j.source.series(ind.id, municipality, group_key(ind.group)),
+            j.as_of,
+            sr.follow_up_years(info),
+        )
         chosen, _problem = sr.choose_source(ind.source, info, sr.sources_of(every))
         if chosen is None or direction is None:
             continue

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from pejling.evaluation.points import REGISTER, Point
 from pejling.evaluation.status import Reason
 from pejling.periods import Period
 from pejling.progress.uncertainty import newcombe_difference, wilson_interval
-from pejling.spec.compute import Measure
+from pejling.spec.compute import Event, Frame, Measure
 from pejling.spec.indicator import IndicatorSpec, Unit
 
 
@@ -56,9 +57,36 @@ def only(points: Sequence[Point], source: str) -> list[Point]:
     return sorted((p for p in points if p.series == source), key=lambda p: p.t)
 
 
-def known_at(points: Sequence[Point], as_of: Period) -> list[Point]:
-    """Points for periods that have ended by the end of `as_of` (what was known then)."""
-    return [p for p in points if p.period.end <= as_of.end]
+def known_at(points: Sequence[Point], as_of: Period, lag_years: int = 0) -> list[Point]:
+    """Points whose figures describe only what had happened by the end of `as_of`.
+
+    A figure for a period is complete when the period has ended; a cohort figure dated by the
+    start of a follow-up window (passed a Danish test within 5 years of starting) only when the
+    window has ended too: `lag_years` after the period. (As of a period means the period the
+    figures describe, not their release date.)
+    """
+    limit = as_of.end
+    return [p for p in points if shift_years(p.period.end, lag_years) <= limit]
+
+
+def shift_years(d: date, years: int) -> date:
+    """The same day `years` later (28 February for 29 February in a common year)."""
+    if not years:
+        return d
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def follow_up_years(spec: IndicatorSpec) -> int:
+    """Years after its period that a cohort figure keeps changing (0 for other indicators)."""
+    compute = spec.compute
+    if compute is None or compute.frame is not Frame.COHORT or not compute.window_years:
+        return 0
+    if compute.event in (Event.PROGRAMME_START, Event.DANISH_START, Event.YOUTH_EDUCATION_START):
+        return compute.window_years
+    return 0
 
 
 def match_period(points: Sequence[Point], period: Period) -> Point | None:

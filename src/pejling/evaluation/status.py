@@ -70,6 +70,9 @@ class Reason(StrEnum):
     NO_VALUE_AT_DEADLINE = "no_value_at_deadline"
     SEVERAL_SOURCES = "several_sources"
     SOURCE_HAS_NO_DATA = "source_has_no_data"
+    TARGET_FROM_OTHER_SOURCE = (
+        "target_from_other_source"  # set on a figure the series disagrees with
+    )
     TOO_FEW_PERSONS = "too_few_persons"
     SUPPRESSED = "suppressed"
     METHOD = "method"  # the method cannot be applied (see `method_reason`)
@@ -105,6 +108,14 @@ STATUS_EN: dict[GoalStatusCode, str] = {
     GoalStatusCode.UNCHANGED: "Unchanged",
 }
 
+#: a direction-only goal judged at the end of its period: what happened, by the method's class
+FINAL_DIRECTION: dict[str, tuple[str, str]] = {
+    "on_track": ("Klar fremgang i perioden", "Clear progress over the period"),
+    "moderate": ("Svag fremgang i perioden", "Weak progress over the period"),
+    "limited": ("Næsten uændret i perioden", "Almost no change over the period"),
+    "deterioration": ("Tilbagegang i perioden", "Decline over the period"),
+}
+
 #: the short "why" appended to "Kan ikke vurderes"
 NOT_ASSESSABLE_WHY: dict[Reason, tuple[str, str]] = {
     Reason.TOO_FEW_PERSONS: ("for få personer", "too few persons"),
@@ -114,6 +125,10 @@ NOT_ASSESSABLE_WHY: dict[Reason, tuple[str, str]] = {
     Reason.NO_VALUE_AT_DEADLINE: ("intet tal ved fristen", "no figure at the deadline"),
     Reason.SEVERAL_SOURCES: ("flere kilder", "several sources"),
     Reason.SOURCE_HAS_NO_DATA: ("kilden har ingen tal", "the source has no figures"),
+    Reason.TARGET_FROM_OTHER_SOURCE: (
+        "målet er sat på en anden opgørelse",
+        "the target was set on another source",
+    ),
     Reason.NO_DATA_IN_PERIOD: ("ingen tal i perioden", "no figures in the period"),
     Reason.METHOD: ("metoden kan ikke bruges", "the method does not apply"),
     Reason.NO_INDICATOR: ("ingen indikator", "no indicator"),
@@ -221,6 +236,10 @@ class GoalStatus:
     initiative_counts: dict[str, int] = field(default_factory=dict)
     none_reason: str = ""
     suppressed: bool = False  # the judged figures were hidden by disclosure control
+    series_provenance: str | None = None  # provenance of the judged series
+    deadline_from_period: bool = False  # the goal has no deadline of its own: the policy end
+    projection_capped: bool = False  # the projection stopped at a natural bound
+    at_limit: bool = False  # unchanged at the natural limit (100 % kept)
     min_persons: int = 0  # the rule that stopped a verdict on too few persons
     threshold: int = 0  # the disclosure threshold that hid the figures
     notes: list[str] = field(default_factory=list)
@@ -233,6 +252,8 @@ class GoalStatus:
     @property
     def synthetic(self) -> bool:
         """Any figure the status shows was computed from generated data."""
+        if self.series_provenance == Provenance.SYNTHETIC:
+            return True
         return any(
             v is not None and v.synthetic
             for v in (self.baseline, self.latest, self.since, self.policy_baseline)
@@ -246,13 +267,28 @@ class GoalStatus:
     def status_label(self, lang: str = "da") -> str:
         """The status in words, with 'ved fristen', the reason for no verdict and 'usikker'."""
         da = lang != "en"
-        text = (STATUS_DA if da else STATUS_EN)[self.status]
-        if self.status is GoalStatusCode.ACHIEVED and self.final:
-            text = "Nået ved fristen" if da else "Achieved by the deadline"
+        text = self.headline(lang)
         if self.status is GoalStatusCode.NOT_ASSESSABLE and self.reason_code in NOT_ASSESSABLE_WHY:
             text += " – " + NOT_ASSESSABLE_WHY[self.reason_code][0 if da else 1]
         if self.uncertain and self.is_verdict:
             text += " (usikker)" if da else " (uncertain)"
+        return text
+
+    def headline(self, lang: str = "da") -> str:
+        """The status in words as counted on front pages: 'Nået ved fristen', 'Tilbagegang i
+        perioden', 'Kan ikke vurderes' (without the why and without 'usikker')."""
+        da = lang != "en"
+        text = (STATUS_DA if da else STATUS_EN)[self.status]
+        at = "ved fristen" if da else "by the deadline"
+        if self.deadline_from_period:
+            at = "ved periodens udløb" if da else "at the end of the period"
+        if self.status is GoalStatusCode.ACHIEVED and self.final:
+            text = f"Nået {at}" if da else f"Achieved {at}"
+        if self.status is GoalStatusCode.NOT_ACHIEVED:
+            text = f"Ikke nået {at}" if da else f"Not achieved {at}"
+        if self.final and self.kind == "direction" and self.progress_class in FINAL_DIRECTION:
+            # the period is over: say what happened, not whether it is "on track"
+            text = FINAL_DIRECTION[self.progress_class][0 if da else 1]
         return text
 
     def reason(self, lang: str = "da") -> str:

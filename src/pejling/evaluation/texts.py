@@ -106,31 +106,40 @@ def _signed(value: float, lang: str) -> str:
 
 
 def _uncertain(s: GoalStatus, lang: str) -> str:
+    en = lang == "en"
     if not s.uncertain:
         return ""
-    if s.change_interval is not None and s.target_value is None:
+    unit = ""
+    if s.unit in ("percent", "pp"):
+        unit = " percentage points" if en else " procentpoint"
+    word = "to" if en else "til"
+    if s.change_interval is not None and (
+        s.target_value is None
+        or s.kind in ("change_pp", "change_rel", "direction")
+        or s.reason_code is Reason.TRAJECTORY
+    ):
         lo, hi = s.change_interval
-        unit = ""
-        if s.unit in ("percent", "pp"):
-            unit = " percentage points" if lang == "en" else " procentpoint"
-        interval = (
-            f"{_signed(lo, lang)} {'to' if lang == 'en' else 'til'} {_signed(hi, lang)}{unit}"
-        )
-        if lang == "en":
-            return f" Uncertain: the 95% interval of the change ({interval}) contains 0."
-        return f" Usikker: 95 %-intervallet for ændringen ({interval}) omfatter 0."
+        interval = f"{_signed(lo, lang)} {word} {_signed(hi, lang)}{unit}"
+        if s.target_value is None:
+            return (f" Uncertain: the 95% interval of the change ({interval}) contains 0." if en
+                    else f" Usikker: 95 %-intervallet for ændringen ({interval}) omfatter 0.")  # fmt: skip
+        if s.reason_code is Reason.TRAJECTORY:
+            return (f" Uncertain: the 95% interval of the change so far ({interval}) contains both 0 and the change the target needs by now." if en
+                    else f" Usikker: 95 %-intervallet for ændringen indtil nu ({interval}) omfatter både 0 og den ændring, målet kræver indtil nu.")  # fmt: skip
+        return (f" Uncertain: the 95% interval of the change ({interval}) contains the change the target asks for." if en
+                else f" Usikker: 95 %-intervallet for ændringen ({interval}) omfatter den ændring, målet kræver.")  # fmt: skip
     latest = s.latest
     if latest is None or latest.interval is None:
         return ""
     lo, hi = latest.interval
     persons = ""
-    if s.persons is not None:
+    if latest.persons is not None:
         persons = (
-            f"; it rests on {fmt_number(s.persons, 0, lang)} persons"
-            if lang == "en"
-            else f"; tallet bygger på {fmt_number(s.persons, 0, lang)} personer"
+            f"; it rests on {fmt_number(latest.persons, 0, lang)} persons"
+            if en
+            else f"; tallet bygger på {fmt_number(latest.persons, 0, lang)} personer"
         )
-    if lang == "en":
+    if en:
         return (
             f" Uncertain: the 95% interval ({_v(s, lo, lang)} to {_v(s, hi, lang)}) contains "
             f"the target{persons}."
@@ -148,15 +157,18 @@ def _policy_note(s: GoalStatus, lang: str) -> str:
         return ""
     if pb.series == b.series and abs(pb.value - b.value) < 0.05:
         return ""
-    where = source_label(s.series_source, b.synthetic, lang)
+    where = source_label(s.series_source, b.synthetic or s.synthetic, lang)
+    judged = s.is_verdict
     if lang == "en":
+        tail = ", which is what is judged" if judged else ""
         return (
             f" In the policy: {_v(s, pb.value, lang)} ({pb.source}); in {where} for "
-            f"{_period(b.period, lang)}: {_v(s, b.value, lang)}, which is what is judged."
+            f"{_period(b.period, lang)}: {_v(s, b.value, lang)}{tail}."
         )
+    tail = ", som er det, der vurderes på" if judged else ""
     return (
         f" I politikken: {_v(s, pb.value, lang)} ({pb.source}); i {where} for "
-        f"{_period(b.period, lang)}: {_v(s, b.value, lang)}, som er det, der vurderes på."
+        f"{_period(b.period, lang)}: {_v(s, b.value, lang)}{tail}."
     )
 
 
@@ -286,11 +298,21 @@ def reason_text(s: GoalStatus, lang: str = "da") -> str:
     if code is Reason.INITIATIVE_ONLY:
         c: Mapping[str, int] = s.initiative_counts
         n = sum(c.values())
+        if en and not n:
+            return (
+                f"Deliberately without a result target: {s.none_reason.rstrip('.')}. Followed "
+                "through initiatives; none is listed in the policy yet."
+            )
         if en:
             return (
                 f"Deliberately without a result target: {s.none_reason.rstrip('.')}. Followed "
                 f"through {n} initiatives ({c.get('running', 0)} running, {c.get('planned', 0)} "
                 f"planned, {c.get('ended', 0)} ended)."
+            )
+        if not n:
+            return (
+                f"Indsatsmål uden resultatmål: {s.none_reason.rstrip('.')}. Følges via tiltag; "
+                "politikken nævner endnu ingen."
             )
         return (
             f"Indsatsmål uden resultatmål: {s.none_reason.rstrip('.')}. Følges via {n} tiltag "
@@ -334,19 +356,25 @@ def reason_text(s: GoalStatus, lang: str = "da") -> str:
         return (f"{src[0].upper() + src[1:]} has no figure for the baseline ({_period(_baseline_period(s), lang)}).{own}" if en
                 else f"{src[0].upper() + src[1:]} har intet tal for udgangspunktet ({_period(_baseline_period(s), lang)}).{own}")  # fmt: skip
     if code is Reason.ONE_POINT:
-        return (f"Only one measurement in {src} ({_at(s, s.latest, lang)}); at least two are needed to judge the development.{_policy_note(s, lang)}" if en
-                else f"Kun én måling i {src} ({_at(s, s.latest, lang)}); der skal mindst to til at vurdere udviklingen.{_policy_note(s, lang)}")  # fmt: skip
+        return (f"Only one measurement in {src}: {_at(s, s.latest, lang)}; at least two are needed to judge the development.{_policy_note(s, lang)}" if en
+                else f"Kun én måling i {src}: {_at(s, s.latest, lang)}; der skal mindst to til at vurdere udviklingen.{_policy_note(s, lang)}")  # fmt: skip
     if code is Reason.NO_VALUE_AT_DEADLINE:
         return (f"The deadline ({_period(s.deadline, lang)}) has passed, but {src} has no figure from the deadline or before after the baseline.{_since(s, lang)}" if en
                 else f"Fristen ({_period(s.deadline, lang)}) er udløbet, men {src} har intet tal fra fristen eller før efter udgangspunktet.{_since(s, lang)}")  # fmt: skip
     numbers = f"{_at(s, s.baseline, lang)} → {_at(s, s.latest, lang)}"
     if code is Reason.TOO_FEW_PERSONS:
         few = fmt_number(s.persons, 0, lang)
-        return (f"Too few persons for a verdict: the figures ({numbers}) rest on {few} persons; pejling judges from {s.min_persons} persons (setting evaluation.min_persons)." if en
-                else f"For få personer til en vurdering: tallene ({numbers}) bygger på {few} personer; pejling vurderer fra {s.min_persons} personer (indstillingen evaluation.min_persons).")  # fmt: skip
+        return (f"Too few persons for a verdict: the figures ({numbers}) rest on {few} persons; pejling judges only from {s.min_persons} persons." if en
+                else f"For få personer til en vurdering: tallene ({numbers}) bygger på {few} personer; pejling vurderer først fra {s.min_persons} personer.")  # fmt: skip
     if code is Reason.SUPPRESSED:
-        return (f"The figures the status would rest on rest on fewer than {s.threshold} persons and are not shown (disclosure control), so the goal is not judged." if en
-                else f"Tallene, som status skulle bygge på, hviler på færre end {s.threshold} personer og vises ikke af hensyn til diskretionen; derfor vurderes målet ikke.")  # fmt: skip
+        return (f"The figures the status would rest on are hidden to protect persons: they rest on, or would reveal, figures for fewer than {s.threshold} persons. So the goal is not judged." if en
+                else f"Tallene, som status skulle bygge på, er skjult af hensyn til diskretionen: de bygger på, eller ville afsløre, tal for færre end {s.threshold} personer. Derfor vurderes målet ikke.")  # fmt: skip
+    if code is Reason.TARGET_FROM_OTHER_SOURCE:
+        pb, b = s.policy_baseline, s.baseline
+        assert pb is not None
+        assert b is not None
+        return (f"The target ({target} by {deadline}) was set on the policy's own figure, {_at(s, pb, lang)} from {pb.source}, but {src} starts at {_at(s, b, lang)}: the two are different measures and the target cannot be applied to this series as it stands. Latest: {_at(s, s.latest, lang)}. The goal can be judged once the policy names a source matching the target, or states the target as a change." if en
+                else f"Målet ({target} i {deadline}) er sat ud fra politikkens eget tal, {_at(s, pb, lang)} fra {pb.source}, men {src} starter på {_at(s, b, lang)}: det er to forskellige opgørelser, og målet kan ikke uden videre bruges på denne talrække. Seneste: {_at(s, s.latest, lang)}. Målet kan vurderes, når politikken angiver en kilde, der passer til målet, eller målet formuleres som en ændring.")  # fmt: skip
     if code is Reason.METHOD:
         why = _METHOD_WHY.get(s.method_reason or "", (s.method_reason or "?",) * 2)[i]
         return (f"The development cannot be judged by the method because {why} ({numbers})." if en
@@ -367,12 +395,16 @@ def reason_text(s: GoalStatus, lang: str = "da") -> str:
     if code is Reason.ACHIEVED:
         return (f"Target achieved: {_at(s, s.latest, lang)} against the target {target} by {deadline}.{tail}" if en
                 else f"Målet er nået: {_at(s, s.latest, lang)} mod målet {target} i {deadline}.{tail}")  # fmt: skip
+    when = (f"at the end of the policy period ({deadline}; the policy gives no deadline)" if en
+            else f"ved periodens udløb ({deadline}; politikken angiver ingen frist)")  # fmt: skip
+    if not s.deadline_from_period:
+        when = f"by the deadline ({deadline})" if en else f"ved fristen ({deadline})"
     if code is Reason.DEADLINE_MET:
-        return (f"The target was reached by the deadline ({deadline}): {_at(s, s.latest, lang)} against {target}.{tail}{_since(s, lang)}" if en
-                else f"Målet blev nået ved fristen ({deadline}): {_at(s, s.latest, lang)} mod målet {target}.{tail}{_since(s, lang)}")  # fmt: skip
+        return (f"The target was reached {when}: {_at(s, s.latest, lang)} against {target}.{tail}{_since(s, lang)}" if en
+                else f"Målet blev nået {when}: {_at(s, s.latest, lang)} mod målet {target}.{tail}{_since(s, lang)}")  # fmt: skip
     if code is Reason.DEADLINE_MISSED:
-        return (f"The target was not reached by the deadline ({deadline}): {_at(s, s.latest, lang)} against {target}.{tail}{_since(s, lang)}" if en
-                else f"Målet blev ikke nået ved fristen ({deadline}): {_at(s, s.latest, lang)} mod målet {target}.{tail}{_since(s, lang)}")  # fmt: skip
+        return (f"The target was not reached {when}: {_at(s, s.latest, lang)} against {target}.{tail}{_since(s, lang)}" if en
+                else f"Målet blev ikke nået {when}: {_at(s, s.latest, lang)} mod målet {target}.{tail}{_since(s, lang)}")  # fmt: skip
     if code is Reason.MILESTONE_MET:
         final = next((m for m in s.milestones if m.final), None)
         rest = ""
@@ -388,6 +420,9 @@ def reason_text(s: GoalStatus, lang: str = "da") -> str:
         if s.projection is not None:
             proj = (f"; at this pace {_v(s, s.projection, lang)} by {deadline}" if en
                     else f"; med det tempo nås {_v(s, s.projection, lang)} i {deadline}")  # fmt: skip
+            if s.projection_capped:
+                proj = (f"; at this pace the figure would reach its limit ({_v(s, s.projection, lang)}) before {deadline}" if en
+                        else f"; med det tempo ville tallet nå grænsen ({_v(s, s.projection, lang)}) før {deadline}")  # fmt: skip
         kind = "the interim target" if en else "delmålet"
         if not any(not m.final and m.deadline == s.target_deadline for m in s.milestones):
             kind = "the target" if en else "målet"
@@ -399,14 +434,87 @@ def reason_text(s: GoalStatus, lang: str = "da") -> str:
     if s.final:
         at_end = (f" at the end of the period ({_period(s.deadline, lang)})" if en
                   else f" ved periodens udløb ({_period(s.deadline, lang)})")  # fmt: skip
+    head = (f"Without a target only the direction is judged{at_end}" if en
+            else f"Uden måltal vurderes kun retningen{at_end}")  # fmt: skip
+    if s.at_limit:
+        return (f"{head}: unchanged at the highest possible level, {_at(s, s.latest, lang)} (since {_period(s.baseline.period if s.baseline else None, lang)}).{tail}{_since(s, lang)}" if en
+                else f"{head}: uændret på det højest mulige niveau, {_at(s, s.latest, lang)} (siden {_period(s.baseline.period if s.baseline else None, lang)}).{tail}{_since(s, lang)}")  # fmt: skip
     if _unchanged(s):
-        return (f"Without a target only the direction is judged: unchanged from {_at(s, s.baseline, lang)} to {_at(s, s.latest, lang)}{at_end} ({word}).{tail}{_since(s, lang)}" if en
-                else f"Uden måltal vurderes kun retningen: uændret fra {_at(s, s.baseline, lang)} til {_at(s, s.latest, lang)}{at_end} ({word}).{tail}{_since(s, lang)}")  # fmt: skip
-    return (f"Without a target only the direction is judged: {pace}{at_end} ({word}).{tail}{_since(s, lang)}" if en
-            else f"Uden måltal vurderes kun retningen: {pace}{at_end} ({word}).{tail}{_since(s, lang)}")  # fmt: skip
+        return (f"{head}: unchanged from {_at(s, s.baseline, lang)} to {_at(s, s.latest, lang)} ({word}).{tail}{_since(s, lang)}" if en
+                else f"{head}: uændret fra {_at(s, s.baseline, lang)} til {_at(s, s.latest, lang)} ({word}).{tail}{_since(s, lang)}")  # fmt: skip
+    return f"{head}: {pace} ({word}).{tail}{_since(s, lang)}"
 
 
 def _baseline_period(s: GoalStatus) -> Period | None:
     if s.baseline_date is not None:
         return s.baseline_date
     return s.baseline.period if s.baseline is not None else None
+
+
+def short_reason(s: GoalStatus, lang: str = "da") -> str:
+    """One sentence for the overview: the fact the status rests on (the label says the rest)."""
+    en = lang == "en"
+    target = _v(s, s.target_value, lang)
+    deadline = _period(s.target_deadline or s.deadline, lang)
+    code = s.reason_code
+    if code is Reason.INITIATIVE_ONLY:
+        n = sum(s.initiative_counts.values())
+        if not n:
+            return (
+                "Followed through initiatives; none is listed in the policy yet."
+                if en
+                else "Følges via tiltag; politikken nævner endnu ingen."
+            )
+        return f"Followed through {n} initiatives." if en else f"Følges via {n} tiltag."
+    if code in (Reason.DEADLINE_MET, Reason.DEADLINE_MISSED, Reason.ACHIEVED, Reason.MILESTONE_MET):
+        return (
+            f"{_at(s, s.latest, lang)} against the target {target} by {deadline}."
+            if en
+            else f"{_at(s, s.latest, lang)} mod målet {target} i {deadline}."
+        )
+    if code is Reason.TRAJECTORY:
+        return (
+            f"{_at(s, s.baseline, lang)} → {_at(s, s.latest, lang)}; the target is {target} by "
+            f"{deadline}."
+            if en
+            else f"{_at(s, s.baseline, lang)} → {_at(s, s.latest, lang)}; målet er {target} i "
+            f"{deadline}."
+        )
+    if code in (Reason.DIRECTION, Reason.TREND):
+        speed = _speed(s, lang)
+        return f"{_at(s, s.baseline, lang)} → {_at(s, s.latest, lang)}" + (
+            f" ({speed})." if speed else "."
+        )
+    if code is Reason.TOO_FEW_PERSONS:
+        few = fmt_number(s.persons, 0, lang)
+        return (
+            f"The figures rest on {few} persons (at least {s.min_persons} are needed)."
+            if en
+            else f"Tallene bygger på {few} personer (der skal mindst {s.min_persons} til)."
+        )
+    if code is Reason.TARGET_FROM_OTHER_SOURCE:
+        pb = s.policy_baseline
+        return (
+            f"The target was set on another measure ({_v(s, pb.value if pb else None, lang)} in "
+            f"the policy, {_v(s, s.baseline.value if s.baseline else None, lang)} here)."
+            if en
+            else f"Målet er sat på en anden opgørelse ({_v(s, pb.value if pb else None, lang)} i "
+            f"politikken, {_v(s, s.baseline.value if s.baseline else None, lang)} her)."
+        )
+    if code is Reason.SUPPRESSED:
+        return (
+            "The figures are hidden to protect persons (disclosure control)."
+            if en
+            else "Tallene er skjult af hensyn til diskretionen."
+        )
+    if code is Reason.ONE_POINT:
+        return (
+            f"Only one measurement: {_at(s, s.latest, lang)}."
+            if en
+            else f"Kun én måling: {_at(s, s.latest, lang)}."
+        )
+    if code is Reason.NO_DATA:
+        return "No figures yet." if en else "Der er ingen tal endnu."
+    full = reason_text(s, lang)
+    first = full.split(". ", 1)[0]
+    return first if first.endswith(".") else first + "."

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import duckdb
 
+from pejling.cpr import shown as shown_value
 from pejling.errors import Problem
 from pejling.reference.municipalities import municipalities
 from pejling.register.countries import MENAPT, WESTERN, country_codes
-from pejling.register.pseudonym import CPR_LIKE_SQL, mask
+from pejling.register.pseudonym import CPR_LIKE_SQL
 from pejling.register.staging import Staged
 from pejling.register.tables import Column, ColumnType, Table
 from pejling.suggest import did_you_mean
@@ -31,8 +32,11 @@ _DATE_SQL = (
     "WHEN regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([ T]00:00:00(\\.0+)?)?') "
     "THEN try_cast(substr({c}, 1, 10) AS DATE) END"
 )
+#: only ASCII digits with a decimal point or comma (DuckDB alone would read '6_6' as 66)
+_NUMBER_FORM = "[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+(,[0-9]*)?)([eE][+-]?[0-9]{{1,3}})?"
 _NUMBER_SQL = (
-    "CASE WHEN contains({c}, ',') THEN try_cast(replace(replace({c}, '.', ''), ',', '.') AS DOUBLE) "
+    "CASE WHEN NOT regexp_full_match({c}, '" + _NUMBER_FORM + "') THEN NULL "
+    "WHEN contains({c}, ',') THEN try_cast(replace(replace({c}, '.', ''), ',', '.') AS DOUBLE) "
     "ELSE try_cast({c} AS DOUBLE) END"
 )
 
@@ -130,7 +134,11 @@ def _cell_checks(staged: Staged) -> list[str]:
                 f"{c} IS NOT NULL AND {not_cpr} AND (({num}) IS NULL OR NOT isfinite({num}))",
             )
             if col.type is ColumnType.INT:
-                emit("not_integer", f"({num}) IS NOT NULL AND ({num}) <> round({num})")
+                emit(
+                    "not_integer",
+                    f"{not_cpr} AND ({num}) IS NOT NULL AND isfinite({num}) "
+                    f"AND (({num}) <> round({num}) OR abs({num}) > 2147483647)",
+                )
             bounds = []
             if col.minimum is not None:
                 bounds.append(f"({num}) < {col.minimum}")
@@ -138,7 +146,11 @@ def _cell_checks(staged: Staged) -> list[str]:
                 bounds.append(f"({num}) > {col.maximum}")
             if bounds:
                 rng = f"'{_fmt(col.minimum)} to {_fmt(col.maximum)}'"
-                emit("out_of_range", f"isfinite({num}) AND ({' OR '.join(bounds)})", extra=rng)
+                emit(
+                    "out_of_range",
+                    f"{not_cpr} AND isfinite({num}) AND ({' OR '.join(bounds)})",
+                    extra=rng,
+                )
         elif col.type is ColumnType.CODE:
             emit(
                 "unknown_code",
@@ -147,8 +159,8 @@ def _cell_checks(staged: Staged) -> list[str]:
         elif col.type is ColumnType.MUNICIPALITY:
             emit(
                 "unknown_municipality",
-                f"{c} IS NOT NULL AND {not_cpr} AND NOT coalesce(list_contains($municipality_codes, "
-                f"try_cast({c} AS INTEGER)), false)",
+                f"{c} IS NOT NULL AND {not_cpr} AND NOT (regexp_full_match({c}, '[0-9]{{1,4}}') "
+                f"AND coalesce(list_contains($municipality_codes, try_cast({c} AS INTEGER)), false))",
             )
     return out
 
@@ -297,7 +309,7 @@ def _render(staged: Staged, f: Finding) -> Problem:
         else f"{staged.name} {staged.row_label} {f.row}"
     )
     message, expected = _MESSAGES[f.kind]
-    value = "" if f.value is None else mask(f.value)
+    value = "" if f.value is None else shown_value(f.value)
     if staged.row_label == "line":
         value = value.replace(" row ", " line ")
     shown = (

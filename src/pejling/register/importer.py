@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pejling.errors import ImportRejected, Problem
@@ -20,6 +20,7 @@ from pejling.register.pseudonym import PseudonymKey
 from pejling.register.staging import SUFFIXES, Staged, stage_file
 from pejling.register.tables import TABLES, TABLES_BY_NAME, Table
 from pejling.store.database import Store
+from pejling.store.limits import DEFAULT_LIMITS, Limits
 from pejling.store.observation_import import log_import, next_import_id
 from pejling.suggest import did_you_mean
 
@@ -138,16 +139,48 @@ def _sha(path: Path, key: PseudonymKey) -> str:
     return digest.hexdigest()
 
 
-def import_register(
+@dataclass
+class PreparedRegister:
+    """A batch of register files read into temporary tables and validated, not yet written."""
+
+    pairs: list[tuple[Table, Path]]
+    skipped: list[str]
+    staged: list[Staged]
+    key: PseudonymKey
+    problems: list[Problem] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    per_file: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Problems found in the batch."""
+        return sum(self.counts.values())
+
+    def rejection(self) -> ImportRejected:
+        """The batch's problems as one rejection (the first 50 listed, counts per kind)."""
+        listed = self.problems[:50]
+        if len(self.counts) > 1 or self.total > len(listed):
+            summary = ", ".join(f"{k}: {v}" for k, v in self.counts.most_common())
+            listed.append(Problem("batch", f"problems per kind: {summary}"))
+        return ImportRejected(", ".join(p.name for _, p in self.pairs), listed, self.total)
+
+
+def prepare_register(
     store: Store,
     paths: Sequence[Path],
     key: PseudonymKey,
     *,
     progress: ProgressCallback | None = None,
-) -> RegisterImportResult:
-    """Validate every file of the batch, then write all changed tables in one transaction."""
+    limits: Limits = DEFAULT_LIMITS,
+) -> PreparedRegister:
+    """Read every file of the batch into temporary tables and validate it; write nothing.
+
+    Raise ImportRejected when the files cannot be matched to tables; every other problem is
+    collected in the result. Call `discard` when done.
+    """
     con = store.con
     pairs, skipped = resolve(paths)
+    prepared = PreparedRegister(pairs, skipped, [], key)
     steps = 2 * len(pairs) + 1
     done = 0
 
@@ -157,20 +190,16 @@ def import_register(
             progress(text, done, steps)
         done += 1
 
-    staged: list[Staged] = []
-    all_problems: list[Problem] = []
-    counts: Counter[str] = Counter()
-    per_file: dict[str, int] = {}
     batch_has_persons = any(t.name == "persons" for t, _ in pairs)
     try:
         for table, path in pairs:
             step(f"Læser {path.name}")
             try:
-                s = stage_file(con, path, table, key, path.name)
+                s = stage_file(con, path, table, key, path.name, limits)
             except ImportRejected as exc:
-                all_problems.extend(exc.problems)
-                counts.update(p.code or "unreadable" for p in exc.problems)
-                per_file[path.name] = exc.total
+                prepared.problems.extend(exc.problems)
+                prepared.counts.update(p.code or "unreadable" for p in exc.problems)
+                prepared.per_file[path.name] = exc.total
                 done += 1
                 continue
             step(f"Kontrollerer {path.name} ({s.rows:,} rækker)".replace(",", "."))
@@ -179,7 +208,9 @@ def import_register(
             elif batch_has_persons:
                 # if persons could not be read, its problems are reported; skip references
                 persons_rel = (
-                    "typed_persons" if "persons" in {x.table.name for x in staged} else None
+                    "typed_persons"
+                    if "persons" in {x.table.name for x in prepared.staged}
+                    else None
                 )
             else:
                 persons_rel = "persons"
@@ -188,21 +219,61 @@ def import_register(
                 problems.append(Problem(s.name, "no data rows", "at least one row", code="empty"))
                 total += 1
                 kinds["empty"] += 1
-            all_problems.extend(problems)
-            counts.update(kinds)
-            per_file[path.name] = total
-            staged.append(s)
-        total = sum(counts.values())
-        if total == 0 and batch_has_persons:
-            total += _check_stored_references(con, pairs, all_problems, counts)
-        if total:
-            _reject(store, pairs, key, per_file, all_problems, counts)
+            prepared.problems.extend(problems)
+            prepared.counts.update(kinds)
+            prepared.per_file[path.name] = total
+            prepared.staged.append(s)
+        if prepared.total == 0 and batch_has_persons:
+            _check_stored_references(con, pairs, prepared.problems, prepared.counts)
         step("Skriver til databasen")
-        return RegisterImportResult(_write(store, pairs, staged, key), tuple(skipped))
+    except BaseException:
+        discard(store, prepared)
+        raise
+    return prepared
+
+
+def discard(store: Store, prepared: PreparedRegister) -> None:
+    """Drop the temporary tables of a prepared batch."""
+    for s in prepared.staged:
+        store.con.execute(f"DROP TABLE IF EXISTS {s.relation}")
+        store.con.execute(f"DROP TABLE IF EXISTS typed_{s.table.name}")
+
+
+def log_register_rejection(
+    store: Store, prepared: PreparedRegister, own_message: str | None = None
+) -> None:
+    """Log every file of a rejected batch: its own problems, or rejected with the rest."""
+    for table, path in prepared.pairs:
+        own = prepared.per_file.get(path.name, 0)
+        if own_message is not None:
+            message = own_message
+        elif own:
+            message = f"{own} problem(s)"
+        else:
+            message = "rejected with the rest of the batch"
+        log_import(store, next_import_id(store), path.name, _sha(path, prepared.key),
+                   f"register:{table.name}", "rejected", 0, 0, own, message)  # fmt: skip
+
+
+def import_register(
+    store: Store,
+    paths: Sequence[Path],
+    key: PseudonymKey,
+    *,
+    progress: ProgressCallback | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> RegisterImportResult:
+    """Validate every file of the batch, then write all changed tables in one transaction."""
+    prepared = prepare_register(store, paths, key, progress=progress, limits=limits)
+    try:
+        if prepared.total:
+            log_register_rejection(store, prepared)
+            raise prepared.rejection()
+        with store.transaction():
+            tables = write_register(store, prepared)
+        return RegisterImportResult(tables, tuple(prepared.skipped))
     finally:
-        for s in staged:
-            con.execute(f"DROP TABLE IF EXISTS {s.relation}")
-            con.execute(f"DROP TABLE IF EXISTS typed_{s.table.name}")
+        discard(store, prepared)
 
 
 def _check_stored_references(
@@ -238,35 +309,15 @@ def _check_stored_references(
     return found
 
 
-def _reject(
-    store: Store, pairs: list[tuple[Table, Path]], key: PseudonymKey, per_file: dict[str, int],
-    problems: list[Problem], counts: Counter[str],
-) -> None:  # fmt: skip
-    total = sum(counts.values())
-    for table, path in pairs:
-        own = per_file.get(path.name, 0)
-        message = f"{own} problem(s)" if own else "rejected with the rest of the batch"
-        log_import(store, next_import_id(store), path.name, _sha(path, key), f"register:{table.name}",
-                   "rejected", 0, 0, own, message)  # fmt: skip
-    listed = problems[:50]
-    if len(counts) > 1 or total > len(listed):
-        summary = ", ".join(f"{k}: {v}" for k, v in counts.most_common())
-        listed.append(Problem("batch", f"problems per kind: {summary}"))
-    source = ", ".join(p.name for _, p in pairs)
-    raise ImportRejected(source, listed, total)
-
-
-def _write(
-    store: Store, pairs: list[tuple[Table, Path]], staged: list[Staged], key: PseudonymKey
-) -> tuple[TableResult, ...]:
+def write_register(store: Store, prepared: PreparedRegister) -> tuple[TableResult, ...]:
+    """Write the validated tables (in the caller's transaction, or one of its own)."""
     con = store.con
-    by_table = {s.table.name: s for s in staged}
+    by_table = {s.table.name: s for s in prepared.staged}
     results: list[TableResult] = []
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table, path in pairs:
+    with store.transaction():
+        for table, path in prepared.pairs:
             s = by_table[table.name]
-            sha = _sha(path, key)
+            sha = _sha(path, prepared.key)
             previous = con.execute(
                 "SELECT sha256 FROM register_tables WHERE name = ?", [table.name]
             ).fetchone()
@@ -292,8 +343,4 @@ def _write(
             log_import(store, import_id, path.name, sha, f"register:{table.name}", "imported",
                        s.rows, replaced, 0, None)  # fmt: skip
             results.append(TableResult(table.name, path.name, "imported", s.rows, replaced))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return tuple(results)

@@ -12,16 +12,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 from dataclasses import dataclass
 
+from pejling.cpr import CPR_LIKE, CPR_LIKE_SQL, looks_like_cpr, mask
 from pejling.errors import UserError
 
 #: stored person ids are the first 20 hex digits (80 bits) of the HMAC
 ID_LENGTH = 20
-#: a CPR number as it appears in extracts: ddmmyy, optional dash, 4 digits
-CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
-CPR_LIKE_SQL = r"(^|[^0-9])[0-3][0-9][01][0-9][0-9]{2}-?[0-9]{4}([^0-9]|$)"
 MIN_KEY_LENGTH = 16
 #: the public key of the demo workspace: synthetic data only, never real CPR numbers
 DEMO_KEY = "pejling-demo-key-synthetic-data-only"
@@ -89,15 +86,14 @@ def normalise_cpr(text: str) -> str:
     return text.strip().replace("-", "")
 
 
-def looks_like_cpr(text: str) -> bool:
-    """True if the text contains ddmmyy[-]nnnn with a plausible day and month."""
-    for match in CPR_LIKE.finditer(text):
-        day, month = int(match.group(1)[:2]), int(match.group(1)[2:4])
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            return True
-    return False
-
-
-def mask(text: str) -> str:
-    """A value safe to echo in an error: CPR-looking digits are replaced."""
-    return CPR_LIKE.sub("«skjult CPR-lignende værdi»", text)
+__all__ = [
+    "CPR_LIKE",
+    "CPR_LIKE_SQL",
+    "DEMO_KEY",
+    "ID_LENGTH",
+    "KeyMissing",
+    "PseudonymKey",
+    "looks_like_cpr",
+    "mask",
+    "normalise_cpr",
+]

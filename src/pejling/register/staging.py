@@ -11,7 +11,7 @@ the file had a `cpr` column, `_cpr_ok` (was it a valid CPR number).
 
 from __future__ import annotations
 
-import io
+import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,9 +21,20 @@ from pathlib import Path
 import duckdb
 from openpyxl import load_workbook
 
+from pejling.cpr import shown
 from pejling.errors import ImportRejected, Problem
-from pejling.register.pseudonym import ID_LENGTH, PseudonymKey, mask
+from pejling.register.pseudonym import ID_LENGTH, PseudonymKey
 from pejling.register.tables import Table
+from pejling.store.encoding import TextInfo, check_text
+from pejling.store.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_file_size,
+    check_xlsx,
+    too_large,
+    too_many,
+)
+from pejling.store.tabular import clean_header
 from pejling.suggest import did_you_mean
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
@@ -50,7 +61,7 @@ def _quote(identifier: str) -> str:
 
 
 def _normalise_header(text: str) -> str:
-    return text.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
+    return clean_header(text).lower().replace(" ", "_")
 
 
 def _sniff(first_line: str) -> str:
@@ -59,33 +70,26 @@ def _sniff(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _detect_encoding(data: bytes, name: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise ImportRejected(
-            name,
-            [
-                Problem(
-                    name,
-                    "the file is UTF-16 (or binary), which pejling does not read",
-                    "a CSV file in UTF-8 or Windows-1252",
-                    "Save it again as 'CSV UTF-8' from Excel",
-                    "wrong_encoding",
-                )
-            ],
-        )
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "latin-1"  # Windows-1252: identical for every character our codes and dates use
-    return "utf-8"
-
-
 def _map_header(
     header: Sequence[str], table: Table, name: str, delimiter: str | None
 ) -> tuple[dict[str, str], bool]:
     """Map file columns to table columns; reject missing or unknown columns."""
-    normalised = {_normalise_header(h): h for h in header if h.strip()}
+    normalised: dict[str, str] = {}
     problems: list[Problem] = []
+    for h in header:
+        norm = _normalise_header(h)
+        if not norm:
+            continue
+        if norm in normalised:
+            problems.append(
+                Problem(
+                    f"{name}: column '{shown(norm)}'",
+                    "the column appears twice in the header",
+                    "each column once",
+                    code="duplicate_column",
+                )
+            )
+        normalised[norm] = h
     mapping: dict[str, str] = {}
     had_cpr = False
     for col in table.columns:
@@ -100,7 +104,7 @@ def _map_header(
             hint = did_you_mean(norm, sorted(allowed))
             problems.append(
                 Problem(
-                    f"{name}: column '{mask(original)}'",
+                    f"{name}: column '{shown(original)}'",
                     "unknown column (person-level files may only hold the documented columns)",
                     f"only {', '.join(table.column_names)} (or cpr instead of person_id)",
                     hint,
@@ -169,8 +173,42 @@ def _select_list(table: Table, mapping: dict[str, str], had_cpr: bool, cpr_int: 
     return ", ".join(parts)
 
 
+def _check_line_endings(info: TextInfo, name: str) -> None:
+    """DuckDB reads one line-ending style per file, \\n or \\r\\n; name what the file has."""
+    styles = [
+        (line, label)
+        for line, label in (
+            (info.first_crlf, "\\r\\n (Windows)"),
+            (info.first_lf, "\\n (Unix)"),
+            (info.first_cr, "\\r alone (old Mac)"),
+        )
+        if line
+    ]
+    if not info.mixed_line_endings and not info.cr:
+        return
+    found = ", ".join(f"{label} first in line {line}" for line, label in sorted(styles))
+    first = min(line for line, _label in styles[1:]) if len(styles) > 1 else styles[0][0]
+    raise ImportRejected(
+        name,
+        [
+            Problem(
+                f"{name}:{first}",
+                ("mixed line endings: " if info.mixed_line_endings else "line endings: ") + found,
+                "one kind of line ending in the whole file, \\n or \\r\\n",
+                "Save it again as 'CSV UTF-8' from Excel, or convert the line endings",
+                code="unreadable",
+            )
+        ],
+    )
+
+
 def stage_file(
-    con: duckdb.DuckDBPyConnection, path: Path, table: Table, key: PseudonymKey, name: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: Table,
+    key: PseudonymKey,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Staged:
     """Read `path` into the temp table `stage_<table>`; raise ImportRejected if unreadable."""
     suffix = path.suffix.lower()
@@ -178,15 +216,33 @@ def stage_file(
     con.execute(f"DROP TABLE IF EXISTS {relation}")
     params = {"opad": key.opad, "ipad": key.ipad, "path": str(path)}
     if suffix == ".parquet":
+        check_file_size(path, name, limits.max_register_bytes)
         try:
             described = con.execute(
                 "DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}
             ).fetchall()
+            meta = con.execute(
+                "SELECT sum(num_rows) FROM parquet_file_metadata($path)", {"path": str(path)}
+            ).fetchone()
+            unpacked = con.execute(
+                "SELECT sum(total_uncompressed_size) FROM parquet_metadata($path)",
+                {"path": str(path)},
+            ).fetchone()
         except duckdb.Error:
             raise ImportRejected(
                 name,
                 [Problem(name, "not a readable Parquet file", "a Parquet file", code="unreadable")],
             ) from None
+        if len(described) > limits.max_columns:
+            raise too_many(name, "columns", limits.max_columns)
+        if meta and meta[0] is not None and int(meta[0]) > limits.max_register_rows:
+            raise too_many(name, "rows", limits.max_register_rows)
+        if (
+            unpacked
+            and unpacked[0] is not None
+            and int(unpacked[0]) > 4 * limits.max_register_bytes
+        ):
+            raise too_large(name, "unpacked", int(unpacked[0]), 4 * limits.max_register_bytes)
         header = [str(r[0]) for r in described]
         types = {_normalise_header(str(r[0])): str(r[1]) for r in described}
         mapping, had_cpr = _map_header(header, table, name, None)
@@ -194,12 +250,21 @@ def stage_file(
         source = "(SELECT *, row_number() OVER () AS _row FROM read_parquet($path))"
         row_label = "row"
     elif suffix in {".csv", ".txt", ".tsv"}:
-        data = path.read_bytes()
-        encoding = _detect_encoding(data, name)
-        first = data.split(b"\n", 1)[0].decode("utf-8" if encoding == "utf-8" else "latin-1")
+        check_file_size(path, name, limits.max_register_bytes)
+        info = check_text(name, path=path, limits=limits)
+        _check_line_endings(info, name)
+        if info.crlf + info.lf > limits.max_register_rows:
+            raise too_many(name, "rows", limits.max_register_rows)
+        encoding = "utf-8" if info.encoding == "utf-8" else "latin-1"
+        with path.open("rb") as fh:
+            first_line = fh.readline(limits.max_line_bytes + 1)[info.bom_bytes :]
+        first = first_line.decode("utf-8" if info.encoding == "utf-8" else "cp1252")
+        first = first.rstrip("\r\n").lstrip("\ufeff")
         delimiter = _sniff(first)
-        header = next(iter([first.rstrip("\r").split(delimiter)]))
-        header = [h.strip().strip('"') for h in header]
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        if len(header) > limits.max_columns:
+            raise too_many(name, "columns", limits.max_columns)
+        header = [h.strip() for h in header]
         mapping, had_cpr = _map_header(header, table, name, delimiter)
         cpr_int = False
         params.update({"delim": delimiter, "enc": encoding})
@@ -211,7 +276,8 @@ def stage_file(
         )
         row_label = "line"
     elif suffix == ".xlsx":
-        return _stage_xlsx(con, path, table, key, name, relation)
+        check_xlsx(path, name, limits)
+        return _stage_xlsx(con, path, table, key, name, relation, limits)
     else:
         raise ImportRejected(
             name,
@@ -228,7 +294,7 @@ def stage_file(
     params = {k: v for k, v in params.items() if f"${k}" in sql}
     try:
         con.execute(sql, params)
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+    except duckdb.Error as exc:  # DuckDB's own text may quote the data: never shown
         line = re.search(r"[Ll]ine:?\s*(\d+)", str(exc))
         where = f"{name}:{int(line.group(1))}" if line else name
         raise ImportRejected(
@@ -269,47 +335,76 @@ def _cell_text(value: object) -> str | None:
     return text or None
 
 
+#: rows of an XLSX sheet sent to DuckDB at a time (bounded memory for big sheets)
+XLSX_CHUNK = 50_000
+
+
 def _stage_xlsx(
     con: duckdb.DuckDBPyConnection, path: Path, table: Table, key: PseudonymKey, name: str,
-    relation: str,
+    relation: str, limits: Limits = DEFAULT_LIMITS,
 ) -> Staged:  # fmt: skip
+    unreadable = ImportRejected(
+        name, [Problem(name, "not a readable XLSX file", "an .xlsx workbook", code="unreadable")]
+    )
     try:
-        wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files
-        raise ImportRejected(
-            name,
-            [Problem(name, "not a readable XLSX file", "an .xlsx workbook", code="unreadable")],
-        ) from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header: list[str] = []
-    for values in rows:
-        header = [str(v).strip() if v is not None else "" for v in values]
-        if any(header):
-            break
-    while header and not header[-1]:
-        header.pop()
-    mapping, had_cpr = _map_header(header, table, name, None)
-    columns: list[list[str | None]] = [[] for _ in header]
-    numbers: list[int] = []
-    for number, values in enumerate(rows, start=2):
-        cells = [_cell_text(v) for v in values[: len(header)]]
-        if not any(cells):
-            continue
-        numbers.append(number)
-        for i in range(len(header)):
-            columns[i].append(cells[i] if i < len(cells) else None)
-    wb.close()
-    labels = [h or f"column{i}" for i, h in enumerate(header)]
-    unnest = ", ".join(
-        f"unnest($c{i}::VARCHAR[]) AS {_quote(label)}" for i, label in enumerate(labels)
-    )
-    params: dict[str, object] = {f"c{i}": col for i, col in enumerate(columns)}
-    params.update({"rows": numbers, "opad": key.opad, "ipad": key.ipad})
-    source = f"(SELECT unnest($rows::BIGINT[]) AS _row, {unnest})"
-    sql = (
-        f"CREATE TEMP TABLE {relation} AS SELECT {_select_list(table, mapping, had_cpr, False)} "
-        f"FROM {source}"
-    )
-    con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
-    return Staged(table, name, relation, len(numbers), had_cpr, f"{ws.title}!row")
+        raise unreadable from None
+    try:
+        ws = wb.worksheets[0]
+        title = ws.title
+        rows = enumerate(ws.iter_rows(values_only=True, max_col=limits.max_columns + 1), start=1)
+        header: list[str] = []
+        for _number, values in rows:
+            header = [clean_header(str(v)) if v is not None else "" for v in values]
+            if any(header):
+                break
+        if len(header) > limits.max_columns and header[limits.max_columns]:
+            raise too_many(name, "columns", limits.max_columns)
+        while header and not header[-1]:
+            header.pop()
+        mapping, had_cpr = _map_header(header, table, name, None)
+        labels = [h or f"column{i}" for i, h in enumerate(header)]
+        unnest = ", ".join(
+            f"unnest($c{i}::VARCHAR[]) AS {_quote(label)}" for i, label in enumerate(labels)
+        )
+        select = _select_list(table, mapping, had_cpr, False)
+        source = f"(SELECT unnest($rows::BIGINT[]) AS _row, {unnest})"
+        create = f"CREATE TEMP TABLE {relation} AS SELECT {select} FROM {source}"
+        insert = f"INSERT INTO {relation} SELECT {select} FROM {source}"
+        count = 0
+        columns: list[list[str | None]] = [[] for _ in header]
+        numbers: list[int] = []
+
+        def flush(sql: str) -> None:
+            params: dict[str, object] = {f"c{i}": col for i, col in enumerate(columns)}
+            params.update({"rows": numbers, "opad": key.opad, "ipad": key.ipad})
+            con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+            for col in columns:
+                col.clear()
+            numbers.clear()
+
+        flush(create)  # the empty table, so every chunk is an INSERT
+        for number, values in rows:
+            if number > limits.max_rows + 1:
+                raise too_many(name, "rows", limits.max_rows)
+            if len(values) > limits.max_columns and values[limits.max_columns] is not None:
+                raise too_many(name, "columns", limits.max_columns)
+            cells = [_cell_text(v) for v in values[: len(header)]]
+            if not any(cells):
+                continue
+            numbers.append(number)
+            count += 1
+            for i in range(len(header)):
+                columns[i].append(cells[i] if i < len(cells) else None)
+            if len(numbers) >= XLSX_CHUNK:
+                flush(insert)
+        if numbers:
+            flush(insert)
+    except (ImportRejected, duckdb.Error):
+        raise
+    except Exception:  # a damaged sheet fails while it is read, not when it is opened
+        raise unreadable from None
+    finally:
+        wb.close()
+    return Staged(table, name, relation, count, had_cpr, f"{title}!row")

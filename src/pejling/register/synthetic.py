@@ -5,9 +5,13 @@ the files a municipality imports (one per table, a `cpr` column with made-up but
 CPR numbers that the import pseudonymises), for all 98 municipalities, with outcomes that depend
 on individual characteristics, the local labour market and a *planted municipality effect*
 written to `truth_municipality_effects.csv`, so fair benchmarking can be checked against a known
-answer. Rough calibration targets come from docs (../shared/docs/domain.md): about half of the
-refugees of later cohorts employed after three years, women far below men, ~60 % passing a
-Danish test within five years, employment rates ~80 % (Danish origin) vs ~60 % (non-Western).
+answer. National levels follow published national figures (../shared/docs/domain.md, the
+shipped unemployment series for the business cycle): about 60 % of non-Western immigrants
+self-supporting, refugees employed after three years from about a third (2012) to half (2022),
+women far below men, ~60 % passing a Danish test within five years. The realistic register is
+calibrated on top to the published figures it ships with (`pejling.register.calibration`): in
+each municipality and year with a published share, the behaviour behind it is shifted so that
+the register reproduces it (docs/data-model.md, "How the synthetic levels are calibrated").
 
 Vectorised numpy throughout: dates are int days since 1970-01-01, codes are small ints mapped
 to their labels in the SQL that writes the files. Deterministic for (persons, seed, as_of).
@@ -31,7 +35,9 @@ import numpy as np
 import numpy.typing as npt
 
 from pejling.reference.municipalities import code_by_name, municipalities
-from pejling.register.tables import TABLES_BY_NAME
+from pejling.register.calibration import GROUP_CLASSES, Calibration, Population, Target, logistic
+from pejling.register.countries import WESTERN
+from pejling.register.tables import BENEFITS, TABLES_BY_NAME
 
 # numpy's static types add little to array arithmetic; the arrays are int64 / float64 / bool
 Ints = npt.NDArray[Any]
@@ -53,14 +59,69 @@ OFFER_TYPES = [
     "company_internship", "wage_subsidy", "igu", "ordinary_job_hours", "education",
     "guidance_upskilling",
 ]  # fmt: skip
-OFFER_SHARES = [0.38, 0.14, 0.05, 0.12, 0.09, 0.22]
 GRADES = ["-3", "00", "02", "4", "7", "10", "12"]
 SUBJECTS = ["danish_written", "danish_oral", "spelling", "maths"]
 #: the realistic register's default sample fraction of persons of Danish origin: 5 % gives
 #: about 45 pupils of Danish origin a year in Roskilde, enough for a reference group
 DANISH_SAMPLE = 0.05
 #: bumped when the generator changes what it writes for the same settings (the demo regenerates)
-SYNTH_VERSION = 2
+SYNTH_VERSION = 3
+#: "no end": the last day of an open spell while the simulation runs
+FAR = 10**9
+#: how a published figure's population is built for the calibration (`Calibration.fit`)
+Build = Callable[[Target, Floats, Bools], Population | None]
+
+# National levels of the behaviours behind the seed policies' figures (logits unless said
+# otherwise), chosen so that the national figures land near the published ones (docs/data-model.md,
+# "How the synthetic levels are calibrated"). A published national figure among the calibration's
+# targets shifts them further; a municipality's own published figure is fitted on top.
+BASE: dict[str, float] = {
+    # log-hazard lift of a first job for refugees and reunified arriving from 2015
+    "job_cohort_2015": 0.1,
+    # job-ready at an assessment (programme participants); after the reform of 1 July 2016
+    # refugees are presumed job-ready (Kalundborg: 73 % of its integration-benefit recipients in
+    # August 2018)
+    "job_ready": 0.3,
+    "job_ready_reform": 0.9,
+    # share of the programme's benefit time spent in an offer (75 % of it at 26 hours a week is
+    # an activation degree of about 45)
+    "activation": 0.65,
+    # share of offers that are company-oriented (internship, wage subsidy, IGU)
+    "company_offers": 0.18,
+    # completing a youth education once started (20-24-year-olds with one: about 75 % of
+    # Danish origin, 60-68 % non-Western, Integrationsbarometer)
+    "youth_danish": 1.35,
+    "youth_western": 1.35,
+    "youth_non_western": 1.0,
+    # grade 2 or more in both subjects of a pair at the 9th-grade exam (97 % Danish origin,
+    # 86-95 % non-Western; pupils arriving after the age of 12 far less often)
+    "exam_danish": 3.6,
+    "exam_western": 2.9,
+    "exam_non_western": 3.0,
+    "exam_late": 0.9,
+}
+#: hazard of a first job a year after arrival by residence basis (refugee, reunified to refugee,
+#: reunified to others, work, study, EU, other)
+JOB_HAZARD = (0.31, 0.22, 0.45, 2.5, 0.6, 1.4, 0.5)
+#: mean years a refugee's or reunified person's first job lasts
+REFUGEE_JOB_YEARS = 8.0
+#: how much one percentage point of national unemployment above its mean slows first jobs
+#: (log-hazard); about a doubling of the job-finding rate from 2012 (6 %) to 2022 (2.5 %)
+CYCLE = 0.25
+#: logit of depending on a benefit while out of work, immigrants, by residence basis: refugees and
+#: their families nearly always do, other family-reunified and "other" residence often, workers,
+#: students and EU citizens seldom (non-Western immigrants 16-64 about 60 % self-supporting)
+DEPENDENCY = (4.3, 3.7, 1.6, -0.5, -1.5, -0.8, 2.3)
+#: the shortest time out of work (days) for which an immigrant draws a benefit
+IDLE_DAYS = 120
+#: logit of passing the final test of the Danish education by track (DU1, DU2, DU3)
+DANISH_PASS = (-1.1, 0.25, 1.1)
+#: offers drawn per programme participant at most (one after another until the programme ends)
+OFFER_ROUNDS = 24
+#: company-oriented offers (internship, wage subsidy, IGU) and the others (ordinary hours,
+#: education, guidance and up-skilling), relative shares within each kind
+COMPANY_SHARES = (0.38, 0.14, 0.05)
+OTHER_SHARES = (0.12, 0.09, 0.22)
 
 
 @dataclass(frozen=True)
@@ -246,6 +307,55 @@ class MunicipalitySizes:
     def danish_origin(self) -> Floats:
         """Persons of Danish origin: the population minus immigrants and descendants."""
         return np.asarray(self.population - self.minority)
+
+
+@dataclass(frozen=True)
+class _JobClock:
+    """Calendar time weighted by how easy jobs are to find (the business cycle).
+
+    A first job arrives at the rate hazard × factor(year); the factor is
+    exp(-CYCLE × (national unemployment of the year − its mean)), from the published national
+    unemployment (AUP02, shipped), 1 outside the years published. `at(day)` is the weighted
+    time in years since 1900, so a first job `waiting / hazard` weighted years after arrival
+    falls on `day_of(at(arrival) + waiting / hazard)`.
+    """
+
+    days: Floats
+    clock: Floats
+
+    @classmethod
+    def published(cls) -> _JobClock:
+        rate = _national_unemployment()
+        mean = float(np.mean(list(rate.values())))
+        years = np.arange(1900, 2201)
+        factor = np.array(
+            [np.exp(-CYCLE * (rate[int(y)] - mean)) if int(y) in rate else 1.0 for y in years]
+        )
+        days = np.array([_day(date(int(y), 1, 1)) for y in years], dtype=np.float64)
+        clock = np.r_[0.0, np.cumsum(factor[:-1] * np.diff(days) / YEAR)]
+        return cls(days, clock)
+
+    def at(self, day: Any) -> Floats:
+        return np.interp(np.asarray(day, dtype=np.float64), self.days, self.clock)
+
+    def day_of(self, clock: Floats) -> Ints:
+        return np.round(np.interp(clock, self.clock, self.days)).astype(np.int64)
+
+
+def _national_unemployment() -> dict[int, float]:
+    """Gross unemployment (AUP02) of the whole country by year: the population-weighted mean of
+    the municipalities' published figures."""
+    rate = _dst_by_municipality("dpd_unemployment_pct.csv")
+    population = _dst_by_municipality("dpd_population.csv")
+    out: dict[int, float] = {}
+    for year in sorted({y for series in rate.values() for y in series}):
+        pairs = [
+            (series[year], _interpolate(population[code], year))
+            for code, series in rate.items()
+            if year in series and code in population
+        ]
+        out[year] = sum(r * w for r, w in pairs) / sum(w for _r, w in pairs)
+    return out
 
 
 def _dst_by_municipality(name: str) -> dict[int, dict[int, float]]:
@@ -448,6 +558,8 @@ def generate_realistic(
     fmt: Literal["parquet", "csv"] = "parquet",
     as_of: date = date(2024, 12, 31),
     only: Sequence[int] | None = None,
+    published: Sequence[Path | str] | None = None,
+    calibrate: bool = True,
     progress: Callable[[str, float], None] | None = None,
 ) -> SynthSummary:
     """A national register at real size: every immigrant and descendant, sampled Danish origin.
@@ -460,6 +572,11 @@ def generate_realistic(
     population and groups mixing origins are population estimates. `only` keeps the persons
     whose first municipality is one of these codes (small tests). The design is written to
     `manifest.json` and `design_municipalities.csv`.
+
+    With `calibrate`, the behaviours behind published figures are shifted so that the register
+    reproduces, in expectation, every published share of the tidy observation files `published`
+    (default: the seed policies' figures shipped with the demo) in its municipality and year;
+    the fitted offsets are written to `calibration.csv` (`pejling.register.calibration`).
     """
     if not 0 < danish_sample <= 1:
         raise ValueError("danish_sample must be a fraction in (0, 1]")
@@ -475,11 +592,15 @@ def generate_realistic(
     if only is not None:
         population = population.select(np.isin(codes[population.home], list(only)))
     n = len(population.kind)
+    calibration = Calibration.from_published(codes, published) if calibrate else None
     rows = _simulate(population, rng, codes, labour, effects, end, out, fmt, tick,
                      programme_from=PROGRAMME_FROM,
                      reunified_other_programme=REUNIFIED_OTHER_PROGRAMME,
-                     early_exit=EARLY_EXIT, three_years=THREE_YEARS)  # fmt: skip
+                     early_exit=EARLY_EXIT, three_years=THREE_YEARS,
+                     calibration=calibration)  # fmt: skip
     _write_design(out, sizes, population, danish_sample)
+    if calibration is not None:
+        calibration.write(out / "calibration.csv")
     manifest = {
         "note": "synthetic data generated by pejling synth; not real persons",
         "version": SYNTH_VERSION,
@@ -511,6 +632,14 @@ def generate_realistic(
                 f"{PROGRAMME_FROM} (family-reunified to others: {REUNIFIED_OTHER_PROGRAMME:.0%})"
             ),
             **design,
+            "calibration": (
+                "behaviours shifted so that the register reproduces, in expectation, the "
+                "published shares of the calibration targets in their municipality and year "
+                "(calibration.csv: lever, published figure, fitted offset, expected figure)"
+                if calibration is not None
+                else "none: national levels only"
+            ),
+            "calibrated": calibration.summary() if calibration is not None else [],
         },
         "rows": rows,
     }
@@ -598,8 +727,14 @@ def _simulate(
     reunified_other_programme: float = 1.0,
     early_exit: float = 1.0,
     three_years: float = 0.0,
+    calibration: Calibration | None = None,
 ) -> dict[str, int]:
-    """Spells and outcomes for every person, written one file per table; rows per table."""
+    """Spells and outcomes for every person, written one file per table; rows per table.
+
+    Every behaviour a seed policy's figure rests on has a predictor per person (a logit or a
+    log-hazard) at the national levels of `BASE`; with a `calibration`, the offsets fitted to the
+    published figures (`pejling.register.calibration`) are added before the behaviour is drawn.
+    """
     kind, sex, basis = population.kind, population.sex, population.basis
     arrival, age_arrival, birth = population.arrival, population.age_arrival, population.birth
     home, country_of = population.home, population.country
@@ -614,9 +749,12 @@ def _simulate(
         + 1970
     )
     refugee_like = (basis == 0) | (basis == 1)
-    western = np.isin(country_of, ["USA", "GBR", "POL", "ROU", "DEU", "LTU", "SWE", "BGR", "ITA",
-                                   "ESP", "NOR", "ISL"])  # fmt: skip
-    adult_arrival = (kind == 1) & (age_arrival >= 16)
+    western = np.isin(country_of, sorted(WESTERN))
+    immigrant = kind == 1
+    # 0 Danish origin, 1 Western, 2 non-Western immigrants and descendants (calibration groups)
+    origin_class = np.where(kind == 0, 0, np.where(western, 1, 2))
+    weight = np.where(np.isnan(population.weight), 1.0, population.weight)
+    adult_arrival = immigrant & (age_arrival >= 16)
     edu_p = np.where(
         refugee_like[:, None],
         np.array([0.22, 0.35, 0.15, 0.10, 0.12, 0.06]),
@@ -626,14 +764,14 @@ def _simulate(
 
     # --- residence ---------------------------------------------------------------------------
     tick("Bopæl", 0.15)
-    res_start = np.where(kind == 1, arrival, birth)
+    res_start = np.where(immigrant, arrival, birth)
     moves = (rng.random(n) < 0.12) & (res_start < end - 400)
     move_day = (
         res_start + 365 + (rng.random(n) * np.maximum(end - res_start - 400, 1)).astype(np.int64)
     )
     second = _same_kind_destination(kind, home, rng)
     second = np.where(second == home, (second + 1) % m_count, second)
-    leaves = (kind == 1) & (basis >= 3) & (rng.random(n) < 0.12) & (res_start < end - 400)
+    leaves = immigrant & (basis >= 3) & (rng.random(n) < 0.12) & (res_start < end - 400)
     leave_day = (
         res_start + 200 + (rng.random(n) * np.maximum(end - res_start - 200, 1)).astype(np.int64)
     )
@@ -641,37 +779,88 @@ def _simulate(
     second_end = np.where(leaves & moves, np.maximum(leave_day, move_day + 30), NONE)
     second_end = np.where(second_end >= end, NONE, second_end)
     first_end = np.where(first_end >= end, NONE, first_end)
+    first_until = np.where(first_end == NONE, FAR, first_end)
+    second_until = np.where(second_end == NONE, FAR, second_end)
+    # the last day in Denmark of those who leave again
+    gone = np.where(leaves, np.where(moves, np.maximum(leave_day, move_day + 30), leave_day), FAR)
+    m_index = {int(c): i for i, c in enumerate(codes.tolist())}
+
+    # --- what a published figure is about (the calibration's view of the persons) -------------
+    def resident(t: Target, day: int) -> Bools:
+        """Who lives in the target's municipality on `day` (anywhere, for a national figure)."""
+        first = (res_start <= day) & (day <= first_until)
+        again = moves & (move_day <= day) & (day <= second_until)
+        if t.municipality == 0:
+            return np.asarray(first | again)
+        m = m_index[t.municipality]
+        return np.asarray((first & (home == m)) | (again & (second == m)))
+
+    def in_group(t: Target) -> Bools:
+        return np.isin(origin_class, GROUP_CLASSES[t.group])
+
+    def age_on(day: int) -> Floats:
+        return (day - birth) / YEAR
+
+    def fit(lever: str, scope: Bools, build: Build) -> Floats:
+        if calibration is None:
+            return np.zeros(n)
+        return calibration.fit(lever, origin_class, home, scope, build)
+
+    def bernoulli(lever: str, p: Floats) -> Bools:
+        """A draw per person; balanced for the persons of a calibrated municipal figure."""
+        if calibration is None:
+            return np.asarray(rng.random(n) < p)
+        return calibration.draw(lever, p, rng)
 
     # --- employment ------------------------------------------------------------------------
-    tick("Beskæftigelse", 0.3)
+    tick("Beskæftigelse", 0.25)
     m_effect = employment_effect[home] + labour[home]
     female = sex == 1
     edu_lift = np.select([education == 4, education == 2, education == 3, education == 0],
                          [0.45, 0.2, 0.25, -0.5], 0.0)  # fmt: skip
-    # immigrants: hazard of a first job after arrival
-    base = np.select(
-        [basis == 0, basis == 1, basis == 2, basis == 3, basis == 4, basis == 5],
-        [0.36, 0.26, 0.45, 2.5, 0.6, 1.4],
-        0.5,
-    )
-    cohort_lift = np.where(arrival_year >= 2015, 0.35, 0.0)
+    # immigrants: hazard of a first job after arrival (per year)
+    cohort_lift = np.where(arrival_year >= 2015, BASE["job_cohort_2015"], 0.0)
     old = np.clip(age_arrival - 45, 0, None) * 0.06
-    hazard = base * np.exp(
-        m_effect + edu_lift + cohort_lift - np.where(female, 0.8, 0.0) - old
-    )  # per year
-    first_job = arrival + _years(rng.exponential(1.0, n) / hazard)
+    log_hazard = (
+        np.log(np.array(JOB_HAZARD)[np.maximum(basis, 0)])
+        + m_effect + edu_lift + cohort_lift - np.where(female, 0.8, 0.0) - old
+    )  # fmt: skip
+    waiting = rng.exponential(1.0, n)
+    clock = _JobClock.published()
     # the job lasts a while; some lose it
-    job_years = rng.exponential(np.where(basis >= 3, 12.0, 8.0), n)
+    job_years = rng.exponential(np.where(basis >= 3, 12.0, REFUGEE_JOB_YEARS), n)
+
+    def employed_after_3y(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """Refugees and reunified to refugees aged 21-64 with 3-4 years in Denmark, employed."""
+        day = _day(date(t.year, 11, 30))
+        age, since = age_on(day), (day - arrival) / YEAR
+        who = refugee_like & immigrant & (age >= 21) & (age < 65) & (since >= 3) & (since < 4)
+        idx = np.flatnonzero(who & resident(t, day))
+        # the weighted time from arrival to each of 48 steps up to the day, and the years left
+        steps = arrival[idx, None] + (day - arrival[idx, None]) * np.linspace(0, 1, 49)[None, :]
+        weighted = clock.at(steps) - clock.at(arrival[idx])[:, None]
+        left = (day - steps[:, 1:]) / YEAR
+
+        def employed(eta: Floats) -> Floats:
+            # a first job in a step, lasting (exponentially, REFUGEE_JOB_YEARS) to the day
+            found = -np.expm1(-np.exp(eta)[:, None] * weighted)
+            lasts = np.exp(-left / REFUGEE_JOB_YEARS)
+            return np.asarray((np.diff(found, axis=1) * lasts).sum(axis=1))
+
+        return Population(log_hazard[idx] + offset[idx], shifts[idx], outcome=employed)
+
+    job_offset = fit("refugee_jobs", refugee_like & immigrant, employed_after_3y)
+    first_job = clock.day_of(clock.at(arrival) + waiting / np.exp(log_hazard + job_offset))
     # Danish origin / descendants: a working life with a share never employed
     p_work = np.where(kind == 0, 0.86, 0.74 - np.where(female, 0.06, 0.0))
     p_work = np.clip(p_work + 0.3 * m_effect, 0.3, 0.97)
     works = rng.random(n) < p_work
     career_start = birth + _years(rng.uniform(19, 25, n))
     career_end = birth + _years(rng.uniform(60, 67, n))
-    is_imm_adult = (kind == 1) & (age_arrival >= 16)
+    is_imm_adult = immigrant & (age_arrival >= 16)
     job_start = np.where(is_imm_adult, first_job, np.where(works, career_start, NONE))
     job_start = np.where(
-        (kind == 1) & ~is_imm_adult,
+        immigrant & ~is_imm_adult,
         np.where(works, np.maximum(career_start, arrival), NONE),
         job_start,
     )
@@ -682,15 +871,25 @@ def _simulate(
     hours = np.where(rng.random(n) < np.where(refugee_like, 0.35, 0.2), rng.integers(12, 31, n), 37)
 
     # Danish origin and descendants: one spell of unemployment (insurance benefit) in mid-career
-    gap = (kind != 1) & has_job & (rng.random(n) < 0.8)
+    gap = ~immigrant & has_job & (rng.random(n) < 0.8)
     g0 = job_start + (rng.random(n) * np.maximum(job_end - job_start, 1)).astype(np.int64)
     g1 = g0 + 30 + _years(rng.exponential(1.0, n))
     gap &= (g0 > job_start + 60) & (g1 < job_end - 60) & (g0 < end)
     resume_end = job_end.copy()
     job_end = np.where(gap, g0 - 1, job_end)
+    # a second job after the first ends; after a mid-career gap the career resumes
+    rehired = has_job & ~gap & (job_end < end - 30)
+    rehired &= rng.random(n) < np.where(kind == 0, 0.5, 0.65)
+    start2 = job_end + 1 + _years(rng.exponential(1.2, n))
+    rehired &= (start2 < end) & (start2 < birth + _years(65))
+    end2 = np.minimum(start2 + _years(rng.exponential(9.0, n)), birth + _years(66))
+    resumes = gap & (g1 + 1 < end)
+    rehired |= resumes
+    start2 = np.where(resumes, g1 + 1, start2)
+    end2 = np.where(resumes, resume_end, end2)
 
-    # --- programme, benefits, offers, job readiness ---------------------------------------
-    tick("Integrationsprogram", 0.45)
+    # --- programme, job readiness ------------------------------------------------------------
+    tick("Integrationsprogram", 0.35)
     in_prog = (basis >= 0) & (basis <= 2) & (age_arrival >= 18) & (arrival_year >= programme_from)
     in_prog &= (basis != 2) | (rng.random(n) < reunified_other_programme)
     p_start = arrival + rng.integers(5, 60, n)
@@ -708,14 +907,198 @@ def _simulate(
         p_start + _years(duration),
     )
     p_end_out = np.where(p_end >= end, NONE, p_end)
-    job_ready = rng.random(n) < np.clip(
-        0.55 + 0.1 * edu_lift - np.where(female, 0.1, 0.0), 0.1, 0.95
+    # the programme's benefit runs until the first job or the programme's end
+    b_stop = np.minimum(np.where(has_job, job_start - 1, p_end), p_end)
+    b_stop = np.maximum(b_stop, p_start)
+
+    def on_programme_benefit(t: Target, day: int) -> Bools:
+        return np.asarray(in_prog & (p_start <= day) & (day <= b_stop) & resident(t, day))
+
+    # job readiness: assessed 20 days into the programme and again, to the same result, after a
+    # year; since the reform of 1 July 2016 refugees are presumed job-ready, so those starting
+    # later are more often
+    first_check, second_check = p_start + 20, p_start + 385
+    checked_again = in_prog & (second_check < np.minimum(p_end, end))
+    ready_eta = (
+        BASE["job_ready"] + 0.6 * edu_lift - np.where(female, 0.4, 0.0)
+        + np.where(p_start >= cutoff_2016, BASE["job_ready_reform"], 0.0)
+    )  # fmt: skip
+
+    def job_ready_share(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """Programme benefit recipients in the programme on 30 November whose latest assessment
+        is job-ready."""
+        day = _day(date(t.year, 11, 30))
+        idx = np.flatnonzero(on_programme_benefit(t, day))
+        return Population(
+            ready_eta[idx] + offset[idx], shifts[idx], scale=first_check[idx] <= day, members=idx
+        )
+
+    ready = bernoulli("job_ready", logistic(ready_eta + fit("job_ready", in_prog, job_ready_share)))
+
+    # --- benefits ------------------------------------------------------------------------------
+    tick("Ydelser", 0.45)
+    # the programme's benefit (integration benefit, from 2020 the self-support benefit); Danish
+    # origin and descendants: a benefit for life for those who never work (cash benefit,
+    # disability pension or sickness benefit), unemployment insurance after a job ends and in a
+    # mid-career gap
+    split = _day(date(2020, 1, 1))
+    a = in_prog & (p_start < split)
+    b = in_prog & (b_stop >= split)
+    nw_type = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])  # cash, disability, sickness
+    nw_start = birth + _years(rng.uniform(25, 40, n))
+    nonworker = ~immigrant & ~works & (birth + _years(25) < end) & (nw_start < end)
+    unemployed_spell = ~immigrant & has_job & ~gap & (rng.random(n) < 0.25) & (job_end < end)
+    spells = _Spells.of(
+        (a, 0, p_start, np.minimum(b_stop, split - 1)),
+        (b, 1, np.maximum(p_start, split), b_stop),
+        (nonworker, np.array([2, 7, 5])[nw_type], nw_start, FAR),
+        (unemployed_spell, 4, job_end + 1, job_end + 200),
+        (gap, 4, g0, g1),
+    )
+    # immigrants out of work (from the programme's end, or from arrival or growing up, until a
+    # job, between jobs and after the last one, until 65 or leaving Denmark) draw a benefit when
+    # they are *dependent*, a trait of the person (the `dependency` lever)
+    stop = np.minimum(birth + _years(65), gone)
+    grown = np.where(
+        age_arrival >= 16,
+        np.maximum(arrival, birth + _years(18)),
+        np.maximum(arrival, career_start),
+    )
+    s1 = np.where(in_prog, b_stop + 1, grown)
+    e1 = np.minimum(np.where(has_job, job_start - 1, stop), stop)
+    e2 = np.minimum(np.where(rehired, start2 - 1, stop), stop)
+    idle = _Spells.of(
+        (immigrant & (s1 <= e1), 0, s1, e1),
+        (immigrant & has_job & (job_end + 1 <= e2), 1, job_end + 1, e2),
+        (immigrant & rehired & (end2 + 1 <= stop), 1, end2 + 1, stop),
+    )  # kind: 1 after a job
+    # a few weeks between jobs or after arrival are bridged without a benefit
+    idle = idle.select((idle.start < end) & (idle.stop - idle.start >= IDLE_DAYS))
+    dependency_eta = (
+        np.array(DEPENDENCY)[np.maximum(basis, 0)]
+        - np.where(female, 0.3, 0.0) + np.where(education == 0, 0.3, 0.0)
+        - np.where(education == 4, 0.4, 0.0)
+    )  # fmt: skip
+
+    def on_benefit_share(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """self_supporting_share: not on any benefit on 30 November, aged 16-64;
+        public_support_fulltime_share: days on benefits of all days lived in the year, 16-66
+        (read at four days of the year)."""
+        counts_on = t.indicator == "public_support_fulltime_share"
+        days = (
+            [_day(date(t.year, mo, 15)) for mo in (2, 5, 8, 11)]
+            if counts_on
+            else [_day(date(t.year, 11, 30))]
+        )
+        top = 67 if counts_on else 65
+        parts = []
+        for day in days:
+            age = age_on(day)
+            idx = np.flatnonzero(in_group(t) & (age >= 16) & (age < top) & resident(t, day))
+            on = spells.covering(day, n)[idx]
+            parts.append((idx, on, idle.covering(day, n)[idx] & ~on & immigrant[idx]))
+        idx = np.concatenate([p[0] for p in parts])
+        on = np.concatenate([p[1] for p in parts]).astype(np.float64)
+        out_of_work = np.concatenate([p[2] for p in parts]).astype(np.float64)
+        eta, w = dependency_eta[idx] + offset[idx], weight[idx]
+        if counts_on:
+            return Population(eta, shifts[idx], fixed=on, scale=out_of_work, weight=w, members=idx)
+        return Population(eta, shifts[idx], fixed=1 - on, scale=-out_of_work, weight=w, members=idx)
+
+    dependency_offset = fit("dependency", immigrant, on_benefit_share)
+    dependent = bernoulli("dependency", logistic(dependency_eta + dependency_offset))
+    insured = rng.random(n) < np.where(refugee_like, 0.35, 0.6)
+    paid = idle.select(dependent[idle.person])
+    # after a job: unemployment insurance for at most two years for the insured, then cash benefit
+    ui = (paid.kind == 1) & insured[paid.person]
+    ui_stop = np.minimum(paid.stop, paid.start + _years(2) - 1)
+    rest = ui & (paid.stop > ui_stop)
+    spells = spells.plus(
+        _Spells(paid.person[ui], np.full(int(ui.sum()), 4), paid.start[ui], ui_stop[ui]),
+        _Spells(paid.person[rest], np.full(int(rest.sum()), 2), ui_stop[rest] + 1, paid.stop[rest]),
+        _Spells(paid.person[~ui], np.full(int((~ui).sum()), 2), paid.start[~ui], paid.stop[~ui]),
+    )
+
+    # --- activation offers ------------------------------------------------------------------
+    tick("Tilbud", 0.5)
+    # offers one after another from a short delay into the programme until its end; the
+    # `activation` lever is the share of the time in an offer (the gaps between offers shrink as
+    # it grows), the `company_offers` lever the share of offers that are company-oriented
+    prog = np.flatnonzero(in_prog)
+    k = len(prog)
+    lengths = 90 + (150 * rng.random((OFFER_ROUNDS, k))).astype(np.int64)
+    gap_draw = 0.5 + rng.random((OFFER_ROUNDS, k))
+    type_draw = rng.random((OFFER_ROUNDS, k))
+    kind_draw = rng.random((OFFER_ROUNDS, k))
+    offer_hours = rng.integers(15, 38, (OFFER_ROUNDS, k)).astype(np.float64)
+    speed = np.exp(-employment_effect[home[prog]])  # good municipalities are also quicker
+    first_offer = p_start[prog] + _years(rng.exponential(0.15, k) * speed)
+    offer_until = np.minimum(p_end[prog], end)
+    activation_eta = np.full(n, BASE["activation"])
+
+    def schedule(pos: Ints, share: Floats) -> tuple[Ints, Ints, Bools]:
+        """Starts, last days and which offers happen (rounds × persons) for prog[pos]."""
+        length = lengths[:, pos]
+        pause = np.maximum(7, np.round(length * ((1 - share) / share) * gap_draw[:, pos]))
+        step = np.cumsum(length + pause.astype(np.int64), axis=0)
+        starts = first_offer[pos] + np.vstack([np.zeros((1, len(pos)), np.int64), step[:-1]])
+        return starts, starts + length - 1, starts < offer_until[pos]
+
+    def activation_degree(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """Offer hours in the year's programme-benefit days lived in the municipality, of 37
+        hours a week (exactly as computed, from the draws above)."""
+        first, last = _day(date(t.year, 1, 1)), min(_day(date(t.year, 12, 31)), end - 1)
+        rows = []  # the benefit days in the year in each residence spell in the municipality
+        for start, until, where, spell in ((res_start, first_until, home, in_prog),
+                                           (move_day, second_until, second, in_prog & moves)):  # fmt: skip
+            if t.municipality != 0:
+                spell = spell & (where == m_index[t.municipality])
+            ws = np.maximum(np.maximum(start, p_start), first)
+            we = np.minimum(np.minimum(until, b_stop), last)
+            idx = np.flatnonzero(spell & (ws <= we))
+            rows.append((idx, ws[idx], we[idx]))
+        idx = np.concatenate([r[0] for r in rows])
+        ws = np.concatenate([r[1] for r in rows])
+        we = np.concatenate([r[2] for r in rows])
+        pos = np.searchsorted(prog, idx)
+        full = (we - ws + 1) * 37 / 7.0
+
+        def degree(eta: Floats) -> float:
+            starts, lasts, real = schedule(pos, logistic(eta))
+            days = np.clip(np.minimum(lasts, we) - np.maximum(starts, ws) + 1, 0, None) * real
+            offered = np.minimum(full, (days * offer_hours[:, pos]).sum(axis=0) / 7.0)
+            return float(offered.sum() / full.sum())
+
+        return Population(activation_eta[idx] + offset[idx], shifts[idx], figure=degree)
+
+    activation_offset = fit("activation", in_prog, activation_degree)
+    o_start, o_last, o_real = schedule(
+        np.arange(k), logistic(activation_eta[prog] + activation_offset[prog])
+    )
+    company_eta = np.full(n, BASE["company_offers"])
+
+    def company_share(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """Programme benefit recipients in the programme on 30 November in a company offer."""
+        day = _day(date(t.year, 11, 30))
+        idx = np.flatnonzero(on_programme_benefit(t, day))
+        pos = np.searchsorted(prog, idx)
+        in_offer = np.asarray(
+            ((o_start[:, pos] <= day) & (day <= o_last[:, pos]) & o_real[:, pos]).any(0)
+        )
+        return Population(company_eta[idx] + offset[idx], shifts[idx], scale=in_offer)
+
+    company_offset = fit("company_offers", in_prog, company_share)
+    company = type_draw < logistic(company_eta[prog] + company_offset[prog])
+    o_type = np.where(
+        company,
+        np.searchsorted(np.cumsum(COMPANY_SHARES), kind_draw * sum(COMPANY_SHARES), side="right"),
+        3 + np.searchsorted(np.cumsum(OTHER_SHARES), kind_draw * sum(OTHER_SHARES), side="right"),
     )
 
     # --- Danish education ---------------------------------------------------------------------
     tick("Danskuddannelse", 0.55)
     takes = (
-        (kind == 1)
+        immigrant
         & (age_arrival >= 18)
         & (rng.random(n) < np.where(in_prog, 0.95, np.where(basis == 5, 0.3, 0.55)))
     )
@@ -724,13 +1107,26 @@ def _simulate(
     track = np.select(
         [education == 0, (education == 1) | (education == 5) | (education == -1)], [0, 1], 2
     )
-    pass_logit = (
-        np.array([-0.9, 0.45, 1.3])[track]
+    pass_eta = (
+        np.array(DANISH_PASS)[track]
         + danish_effect[home]
         - 0.02 * np.clip(age_arrival - 30, 0, None)
     )
-    passes = rng.random(n) < 1 / (1 + np.exp(-pass_logit))
-    test_day = d_start + _years(rng.uniform(1.2, 4.6, n))
+    test_day = d_start + _years(rng.uniform(0.7, 3.3, n))
+
+    def danish_within_programme(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """Those whose programme (in the municipality) ended in the year, passing the Danish
+        test within it."""
+        first, last = _day(date(t.year, 1, 1)), _day(date(t.year, 12, 31))
+        ended = in_prog & (p_end >= first) & (p_end <= last) & (p_end < end)
+        if t.municipality != 0:
+            ended &= home == m_index[t.municipality]
+        idx = np.flatnonzero(ended)
+        within = takes[idx] & (test_day[idx] >= p_start[idx]) & (test_day[idx] <= p_end[idx])
+        return Population(pass_eta[idx] + offset[idx], shifts[idx], scale=within, members=idx)
+
+    danish_offset = fit("danish", takes, danish_within_programme)
+    passes = bernoulli("danish", logistic(pass_eta + danish_offset))
     tested = takes & (test_day < end) & (passes | (rng.random(n) < 0.5))
     result_passed = tested & passes
     d_end = np.where(
@@ -741,27 +1137,75 @@ def _simulate(
     d_end = np.where(d_end >= end, NONE, d_end)
 
     # --- education ------------------------------------------------------------------------------
-    tick("Uddannelse", 0.65)
-    non_w = (kind != 0) & ~western
-    in_dk_at_16 = (birth + _years(16) >= np.where(kind == 1, arrival, birth)) & (
+    tick("Uddannelse", 0.6)
+    non_w = origin_class == 2
+    in_dk_at_16 = (birth + _years(16) >= np.where(immigrant, arrival, birth)) & (
         birth + _years(16) < end
     )
     youth_start = birth + _years(16.6)
-    starts_youth = in_dk_at_16 & (rng.random(n) < np.where(non_w, 0.88, 0.93))
-    drop = rng.random(n) < np.where(non_w, 0.27, 0.15)
+    starts_youth = in_dk_at_16 & (rng.random(n) < np.where(non_w, 0.9, 0.94))
+    youth_eta = np.array([BASE["youth_danish"], BASE["youth_western"], BASE["youth_non_western"]])[
+        origin_class
+    ]
+    foreign_higher = immigrant & (education == 4)
+    foreign_youth = immigrant & ((education == 2) | (education == 3))
+
+    def youth_education(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """20-24-year-olds on 1 October with a completed youth (or higher) education."""
+        day = _day(date(t.year, 10, 1))
+        age = age_on(day)
+        idx = np.flatnonzero(in_group(t) & (age >= 20) & (age < 25) & resident(t, day))
+        abroad = (foreign_youth | foreign_higher)[idx]
+        done = starts_youth[idx] & (youth_start[idx] + _years(3) <= day) & ~abroad
+        return Population(
+            youth_eta[idx] + offset[idx], shifts[idx], fixed=abroad.astype(np.float64),
+            scale=done, weight=weight[idx], members=idx,
+        )  # fmt: skip
+
+    youth_offset = fit("youth", starts_youth, youth_education)
+    drop = ~bernoulli("youth", logistic(youth_eta + youth_offset))
     youth_end = np.where(
-        drop, youth_start + _years(rng.uniform(0.3, 1.5, n)), youth_start + _years(3)
+        drop, youth_start + _years(rng.uniform(0.3, 2.0, n)), youth_start + _years(3)
     )
     youth_outcome = np.where(youth_end >= end, 2, np.where(drop, 1, 0))
-    higher_p = np.where(non_w, 0.62, 0.74)
+    higher_p = np.where(non_w, 0.8, 0.74)
     starts_higher = starts_youth & (youth_outcome == 0) & (rng.random(n) < higher_p)
     higher_start = youth_end + _years(rng.uniform(0.2, 2.5, n))
     higher_end = higher_start + _years(rng.uniform(3, 5, n))
     higher_done = rng.random(n) < 0.82
     starts_higher &= higher_start < end
     higher_outcome = np.where(higher_end >= end, 2, np.where(higher_done, 0, 1))
-    foreign_higher = (kind == 1) & (education == 4)
-    foreign_youth = (kind == 1) & ((education == 2) | (education == 3))
+
+    # 9th-grade exams in the year the pupil turns 16, if living in Denmark by then: a pupil
+    # either reaches 2 in both subjects of a pair (written Danish and maths; oral Danish and
+    # spelling) or gets -3 or 00 in one or both
+    exam_year = (
+        np.datetime64("1970-01-01") + (birth + _years(16)).astype("timedelta64[D]")
+    ).astype("datetime64[Y]").astype(np.int64) + 1970
+    sits = (
+        (exam_year >= 2012)
+        & (_years_to_day(exam_year, 6, 30) < end)
+        & (np.where(immigrant, arrival < _years_to_day(exam_year, 6, 1), True))
+    )
+    late = immigrant & (age_arrival > 12)
+    exam_eta = np.select(
+        [kind == 0, origin_class == 1, late],
+        [BASE["exam_danish"], BASE["exam_western"], BASE["exam_late"]],
+        BASE["exam_non_western"],
+    )
+
+    def exam_pass(t: Target, offset: Floats, shifts: Bools) -> Population:
+        """Pupils of the year (living in the municipality on 30 June) passing both subjects."""
+        day = _day(date(t.year, 6, 30))
+        idx = np.flatnonzero(sits & (exam_year == t.year) & in_group(t) & resident(t, day))
+        return Population(exam_eta[idx] + offset[idx], shifts[idx], weight=weight[idx], members=idx)
+
+    low = np.zeros((len(SUBJECTS), n), dtype=bool)
+    for lever, (s_a, s_b) in (("exam_written", (0, 3)), ("exam_oral", (1, 2))):
+        ok = bernoulli(lever, logistic(exam_eta + fit(lever, sits, exam_pass)))
+        which = rng.integers(0, 3, n)  # the first subject, the second or both below 2
+        low[s_a] = ~ok & (which != 1)
+        low[s_b] = ~ok & (which != 0)
 
     # --- write -------------------------------------------------------------------------------
     tick("Skriver filer", 0.75)
@@ -799,6 +1243,9 @@ def _simulate(
         items = ", ".join(f"'{x}'" for x in labels)
         return f"CASE WHEN {c} < 0 THEN NULL ELSE ([{items}])[{c} + 1] END"
 
+    def open_end(stop: Ints) -> Ints:
+        return np.where(stop >= end, NONE, stop)
+
     write(
         "persons",
         {"cpr": cpr, "birth": birth, "sex": sex, "kind": kind, "country": country_index,
@@ -828,96 +1275,30 @@ def _simulate(
         f"AS programme, m AS municipality, {day('s')} AS start, {day('pl')} AS planned_end, "
         f"{day('e')} AS \"end\" FROM src",
     )  # fmt: skip
-    # benefits: programme benefit until the job or the programme's end (split at 2020-01-01),
-    # cash benefit afterwards while without a job; others on cash/disability/sickness benefit
-    split = _day(date(2020, 1, 1))
-    b_stop = np.minimum(np.where(has_job, job_start - 1, p_end), p_end)
-    b_stop = np.maximum(b_stop, p_start)
-    bp = in_prog
-    first_part_end = np.minimum(b_stop, split - 1)
-    a = bp & (p_start < split)
-    b = bp & (b_stop >= split)
-    after = in_prog & ~has_job & (p_end < end)
-    nonworker = (kind != 1) & ~works & (birth + _years(25) < end)
-    nw_type = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])  # cash, disability, sickness
-    nw_start = birth + _years(rng.uniform(25, 40, n))
-    unemployed_spell = has_job & ~gap & (rng.random(n) < 0.25) & (job_end < end)
-    ben_cpr = np.r_[
-        cpr[a],
-        cpr[b],
-        cpr[after],
-        cpr[nonworker & (nw_start < end)],
-        cpr[unemployed_spell],
-        cpr[gap],
-    ]
-    ben_type = np.r_[
-        np.zeros(a.sum(), np.int64), np.ones(b.sum(), np.int64), np.full(after.sum(), 2),
-        np.array([2, 7, 5])[nw_type[nonworker & (nw_start < end)]], np.full(unemployed_spell.sum(), 4),
-        np.full(gap.sum(), 4),
-    ]  # fmt: skip
-    ben_start = np.r_[p_start[a], np.maximum(p_start[b], split), p_end[after] + 1,
-                      nw_start[nonworker & (nw_start < end)], job_end[unemployed_spell] + 1,
-                      g0[gap]]  # fmt: skip
-    ben_end = np.r_[
-        np.where(first_part_end[a] >= end, NONE, first_part_end[a]),
-        np.where(b_stop[b] >= end, NONE, b_stop[b]),
-        np.full(after.sum(), NONE),
-        np.full((nonworker & (nw_start < end)).sum(), NONE),
-        np.where(job_end[unemployed_spell] + 200 >= end, NONE, job_end[unemployed_spell] + 200),
-        np.where(g1[gap] >= end, NONE, g1[gap]),
-    ]
-    keep = ben_start < end
+    paid_out = spells.select(spells.start < end)
     write(
         "benefit_spells",
-        {"cpr": ben_cpr[keep], "t": ben_type[keep], "s": ben_start[keep], "e": ben_end[keep]},
-        f"SELECT cpr, {label('t', ['integration_benefit', 'self_support_benefit', 'cash_benefit', 'education_benefit', 'unemployment_insurance', 'sickness_benefit', 'flexjob', 'disability_pension'])} "
-        f"AS benefit, {day('s')} AS start, {day('e')} AS \"end\" FROM src "
-        "WHERE NOT (t = 0 AND s >= " + str(split) + ")",
+        {"cpr": cpr[paid_out.person], "t": paid_out.kind, "s": paid_out.start,
+         "e": open_end(paid_out.stop)},
+        f"SELECT cpr, {label('t', list(BENEFITS))} AS benefit, {day('s')} AS start, "
+        f"{day('e')} AS \"end\" FROM src",
     )  # fmt: skip
     tick("Skriver filer", 0.85)
-    rehired = has_job & ~gap & (job_end < end - 30)
-    rehired &= rng.random(n) < np.where(kind == 0, 0.5, 0.65)
-    start2 = job_end + 1 + _years(rng.exponential(1.2, n))
-    rehired &= (start2 < end) & (start2 < birth + _years(65))
-    end2 = np.minimum(start2 + _years(rng.exponential(9.0, n)), birth + _years(66))
-    # after a mid-career gap the career resumes until it would have ended
-    resumes = gap & (g1 + 1 < end)
-    rehired |= resumes
-    start2 = np.where(resumes, g1 + 1, start2)
-    end2 = np.where(resumes, resume_end, end2)
     sel = np.flatnonzero(has_job)
     sel2 = np.flatnonzero(rehired)
-    j_end = np.r_[
-        np.where(job_end[sel] >= end, NONE, job_end[sel]),
-        np.where(end2[sel2] >= end, NONE, end2[sel2]),
-    ]
     write(
         "employment_spells",
-        {"cpr": np.r_[cpr[sel], cpr[sel2]], "s": np.r_[job_start[sel], start2[sel2]], "e": j_end,
+        {"cpr": np.r_[cpr[sel], cpr[sel2]], "s": np.r_[job_start[sel], start2[sel2]],
+         "e": np.r_[open_end(job_end[sel]), open_end(end2[sel2])],
          "h": np.r_[hours[sel], hours[sel2]].astype(np.float64)},
         f"SELECT cpr, {day('s')} AS start, {day('e')} AS \"end\", h AS weekly_hours, "
         "'ordinary' AS kind FROM src",
     )  # fmt: skip
-    # offers: up to three per participant, one after another, within the programme
-    o_cpr, o_type, o_start, o_end, o_hours = [], [], [], [], []
-    speed = np.exp(-employment_effect[home])  # good municipalities are also quicker
-    cursor = p_start + _years(rng.exponential(0.25, n) * speed)
-    for _round in range(6):
-        take = in_prog & (cursor < np.minimum(p_end, end)) & (rng.random(n) < 0.85)
-        kinds = rng.choice(len(OFFER_TYPES), size=n, p=OFFER_SHARES)
-        length = rng.integers(60, 200, n)
-        stop = cursor + length
-        sel = np.flatnonzero(take)
-        o_cpr.append(cpr[sel])
-        o_type.append(kinds[sel])
-        o_start.append(cursor[sel])
-        o_end.append(np.where(stop[sel] >= end, NONE, stop[sel]))
-        o_hours.append(rng.integers(10, 38, n)[sel].astype(np.float64))
-        cursor = stop + rng.integers(7, 90, n)
+    who = np.broadcast_to(prog, o_start.shape)[o_real]
     write(
         "activation_offers",
-        {"cpr": np.concatenate(o_cpr), "t": np.concatenate(o_type), "s": np.concatenate(o_start),
-         "e": np.concatenate(o_end), "h": np.concatenate(o_hours)},
+        {"cpr": cpr[who], "t": o_type[o_real], "s": o_start[o_real],
+         "e": open_end(o_last[o_real]), "h": offer_hours[o_real]},
         f"SELECT cpr, {label('t', OFFER_TYPES)} AS offer, {day('s')} AS start, "
         f"{day('e')} AS \"end\", h AS hours_per_week FROM src",
     )  # fmt: skip
@@ -936,24 +1317,12 @@ def _simulate(
         f"{day('td')} AS test_date, {label('r', ['passed', 'failed'])} AS result FROM src",
     )  # fmt: skip
     tick("Skriver filer", 0.9)
-    # 9th-grade exams in the year the pupil turns 16, if living in Denmark by then
-    exam_year = (
-        np.datetime64("1970-01-01") + (birth + _years(16)).astype("timedelta64[D]")
-    ).astype("datetime64[Y]").astype(np.int64) + 1970
-    sits = (
-        (exam_year >= 2012)
-        & (_years_to_day(exam_year, 6, 30) < end)
-        & (np.where(kind == 1, arrival < _years_to_day(exam_year, 6, 1), True))
-    )
-    late = (kind == 1) & (age_arrival > 12)
-    p_low = np.where(kind == 0, 0.012, np.where(late, 0.14, np.where(non_w, 0.04, 0.02)))
     sel = np.flatnonzero(sits)
     g_cpr, g_year, g_subject, g_grade = [], [], [], []
     ability = rng.normal(0, 1, n)
     for index, _subject in enumerate(SUBJECTS):
-        low = rng.random(n) < p_low
         good = np.clip(np.round(3.6 + 1.1 * ability + rng.normal(0, 0.8, n)), 3, 6).astype(np.int64)
-        grade = np.where(low, rng.integers(0, 2, n), good)
+        grade = np.where(low[index], rng.integers(0, 2, n), good)
         g_cpr.append(cpr[sel])
         g_year.append(exam_year[sel])
         g_subject.append(np.full(len(sel), index))
@@ -985,19 +1354,53 @@ def _simulate(
         f"{day('e')} AS \"end\", {label('o', ['completed', 'dropped_out', 'ongoing'])} AS outcome FROM src",
     )  # fmt: skip
     sel = np.flatnonzero(in_prog)
-    second_ok = in_prog & (p_start + 385 < np.minimum(p_end, end))
-    sel2 = np.flatnonzero(second_ok)
-    flip = rng.random(n) < 0.3
+    sel2 = np.flatnonzero(checked_again)
     write(
         "job_readiness",
-        {"cpr": np.r_[cpr[sel], cpr[sel2]], "d": np.r_[p_start[sel] + 20, p_start[sel2] + 385],
-         "a": np.r_[np.where(job_ready[sel], 0, 1), np.where(job_ready[sel2] ^ flip[sel2], 0, 1)]},
+        {"cpr": np.r_[cpr[sel], cpr[sel2]], "d": np.r_[first_check[sel], second_check[sel2]],
+         "a": np.r_[np.where(ready[sel], 0, 1), np.where(ready[sel2], 0, 1)]},
         f"SELECT cpr, {day('d')} AS date, {label('a', ['job_ready', 'activity_ready'])} AS assessment "
         "FROM src WHERE d < " + str(end),
     )  # fmt: skip
     con.close()
     _write_truth(out, codes, employment_effect, danish_effect)
     return rows
+
+
+@dataclass(frozen=True)
+class _Spells:
+    """Spells of many persons (benefits, times out of work): person index, kind, first and last
+    day (FAR: open)."""
+
+    person: Ints
+    kind: Ints
+    start: Ints
+    stop: Ints
+
+    @classmethod
+    def of(cls, *parts: tuple[Bools, Any, Any, Any]) -> _Spells:
+        """One spell per person where the mask holds, for each (mask, kind, start, stop)."""
+        out = []
+        for mask, *values in parts:
+            idx = np.flatnonzero(mask)
+            kind, start, stop = (
+                np.broadcast_to(np.asarray(v, np.int64), mask.shape)[idx] for v in values
+            )
+            out.append(cls(idx, kind, start, stop))
+        return out[0].plus(*out[1:])
+
+    def plus(self, *others: _Spells) -> _Spells:
+        return _Spells(*(np.concatenate([getattr(s, f.name) for s in (self, *others)])
+                         for f in fields(_Spells)))  # fmt: skip
+
+    def select(self, keep: Bools) -> _Spells:
+        return _Spells(*(getattr(self, f.name)[keep] for f in fields(self)))
+
+    def covering(self, day: int, n: int) -> Bools:
+        """Per person (of `n`): a spell covers `day`."""
+        flag = np.zeros(n, dtype=bool)
+        flag[self.person[(self.start <= day) & (day <= self.stop)]] = True
+        return flag
 
 
 def _years_to_day(years: Any, month: int, day: int) -> Any:

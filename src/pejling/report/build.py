@@ -1,4 +1,4 @@
-"""Write a policy's status report (HTML, PDF, XLSX) into the workspace's `reports/` folder.
+"""Write a policy's status report (HTML, PDF, XLSX, DOCX) into the workspace's `reports/` folder.
 
 Files are written to a temporary name and renamed into place, so a report folder never holds a
 half-written file if rendering fails.
@@ -14,11 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from pejling.periods import Period
-from pejling.report.data import ObservationCache
-from pejling.report.model import Report, build_report, default_as_of
+from pejling.report.data import ObservationCache, follow_up_lags
+from pejling.report.model import Report, ReportDraft, build_report, default_as_of, draft_report
+from pejling.report.names import check_publishable
 from pejling.report.render import (
     RenderedCharts,
     SiteLinks,
+    charts_for_print,
     render_charts,
     render_html,
     render_pdf,
@@ -29,7 +31,7 @@ from pejling.spec.policy import Policy
 from pejling.spec.settings import DEFAULT_MIN_PERSONS
 from pejling.store.database import Store
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class ReportFiles:
     html: Path | None
     pdf: Path | None
     xlsx: Path | None
+    docx: Path | None = None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -80,8 +83,32 @@ def make_report(
     if as_of is None:
         as_of = default_as_of(policy, catalog, cache or ObservationCache(store))
     if cache is None or cache.as_of != as_of:
-        cache = ObservationCache(store, as_of=as_of)
+        cache = ObservationCache(store, as_of=as_of, lags=follow_up_lags(catalog))
     return build_report(
+        policy, catalog, cache, as_of=as_of, lang=lang, threshold=threshold,
+        min_persons=min_persons, today=today,
+    )  # fmt: skip
+
+
+def make_draft(
+    store: Store,
+    policy: Policy,
+    catalog: Catalog,
+    *,
+    as_of: Period | None,
+    lang: str,
+    threshold: int,
+    min_persons: int = DEFAULT_MIN_PERSONS,
+    today: date | None = None,
+    cache: ObservationCache | None = None,
+) -> ReportDraft:
+    """Evaluate a policy as of a period (default: `default_as_of`) for a publication, whose
+    disclosure control `build_publication` decides over all its reports at once."""
+    if as_of is None:
+        as_of = default_as_of(policy, catalog, cache or ObservationCache(store))
+    if cache is None or cache.as_of != as_of:
+        cache = ObservationCache(store, as_of=as_of, lags=follow_up_lags(catalog))
+    return draft_report(
         policy, catalog, cache, as_of=as_of, lang=lang, threshold=threshold,
         min_persons=min_persons, today=today,
     )  # fmt: skip
@@ -96,14 +123,18 @@ def write_report_files(
     charts: dict[str, RenderedCharts] | None = None,
 ) -> ReportFiles:
     """Render and write the chosen formats (reusing `charts` when given); returns their paths."""
+    check_publishable([report])
     base = report_basename(report.policy, report.as_of, report.lang)
-    html_path = pdf_path = xlsx_path = None
-    if "html" in formats or "pdf" in formats:
-        if charts is None:
-            if step:
-                step("charts")
-            charts = render_charts(report)
+    html_path = pdf_path = xlsx_path = docx_path = None
+    print_html: str | None = None  # the report without site links (PDF, DOCX)
+    if charts is None and {"html", "pdf", "docx"} & set(formats):
+        if step:
+            step("charts")
+        charts = render_charts(report)
+    if charts is not None and ("html" in formats or "pdf" in formats):
         html = render_html(report, charts, links)
+        if links is None:
+            print_html = html
         if "html" in formats:
             html_path = out_dir / f"{base}.html"
             write_atomic(html_path, html.encode("utf-8"))
@@ -111,12 +142,19 @@ def write_report_files(
             if step:
                 step("pdf")
             pdf_path = out_dir / f"{base}.pdf"
-            # the PDF is the report without site links (the same HTML when there are none)
-            pdf_html = html if links is None else render_html(report, charts)
+            # the PDF is the report without site links, maps as PNG (see charts_for_print)
+            pdf_html = print_html = render_html(report, charts_for_print(charts))
             write_atomic(pdf_path, render_pdf(pdf_html))
     if "xlsx" in formats:
         if step:
             step("xlsx")
         xlsx_path = out_dir / f"{base}.xlsx"
         write_atomic(xlsx_path, workbook_bytes(report))
-    return ReportFiles(report, html_path, pdf_path, xlsx_path)
+    if "docx" in formats and charts is not None:
+        from pejling.report.docx_report import docx_bytes
+
+        if step:
+            step("docx")
+        docx_path = out_dir / f"{base}.docx"
+        write_atomic(docx_path, docx_bytes(report, charts, print_html))
+    return ReportFiles(report, html_path, pdf_path, xlsx_path, docx_path)

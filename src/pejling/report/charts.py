@@ -21,9 +21,10 @@ from xml.sax.saxutils import escape as xml_escape
 import vl_convert as vlc
 
 from pejling.formatting import fmt_value
+from pejling.groups import describe_group_da
 from pejling.periods import Period
 from pejling.reference.municipalities import name_of
-from pejling.report.model import GoalSection
+from pejling.report.model import GoalSection, SeriesView
 from pejling.report.texts import labels
 
 Spec = dict[str, Any]
@@ -45,10 +46,39 @@ def _config() -> Spec:
     return {
         "font": FONT,
         "view": {"stroke": None},
-        "axis": {"labelFontSize": 11, "titleFontSize": 11, "gridColor": "#e6e6e6"},
-        "legend": {"labelFontSize": 11, "orient": "bottom", "columns": 3, "symbolStrokeWidth": 2},
-        "title": {"fontSize": 13, "anchor": "start"},
+        # 14 px text in a chart about 400 px wide: 11 px or more when a phone 390 px wide shows
+        # it (checked in tests/report/test_a11y.py)
+        "axis": {"labelFontSize": 14, "titleFontSize": 14, "gridColor": "#e6e6e6"},
+        "legend": {
+            "labelFontSize": 14,
+            "titleFontSize": 14,
+            "orient": "bottom",
+            "columns": 1,
+            "symbolStrokeWidth": 2,
+            "labelLimit": CHART_SPEC_WIDTH + 40,
+        },
+        "title": {"fontSize": 14, "anchor": "start"},
     }
+
+
+CHART_SPEC_WIDTH = 340  # the plot area; with the axis the SVG is about 400 px wide
+FONT_SIZE = 14
+
+
+def _unique_legend(
+    domain: list[str], rng: list[str], dash: list[list[int]]
+) -> tuple[list[str], list[str], list[list[int]]]:
+    """One legend entry per label (two series with one name would share a colour anyway)."""
+    seen: set[str] = set()
+    d2, r2, s2 = [], [], []
+    for name, colour, pattern in zip(domain, rng, dash, strict=True):
+        if name in seen:
+            continue
+        seen.add(name)
+        d2.append(name)
+        r2.append(colour)
+        s2.append(pattern)
+    return d2, r2, s2
 
 
 def _axis_format(unit: str) -> str:
@@ -64,8 +94,6 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
     """Line chart of a goal's indicator: the municipality (and reference group or nation) in the
     judged source, other sources as separate points (never joined to the line), uncertainty band,
     baseline, target at the deadline, required path and projection (within natural bounds)."""
-    from pejling.report.render import series_name
-
     t = labels(lang)
     shown = [s for s in section.series if s.visible()]
     if not shown:
@@ -74,7 +102,7 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
     rows: list[Spec] = []
     dots: list[Spec] = []
     for i, s in enumerate(shown):
-        name = series_name(section, s, municipality_name, lang)
+        name = legend_name(section, s, municipality_name, lang)
         names[i] = name
         segment = 0
         for p in s.points:
@@ -136,6 +164,7 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
         rng.append("#000000")
         dash.append([1, 0])
 
+    domain, rng, dash = _unique_legend(domain, rng, dash)
     fmt = _axis_format(section.unit)
     all_t = [r["t"] for r in rows + guides + marks + dots]
     x: Spec = {
@@ -143,13 +172,14 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
         "type": "quantitative",
         "title": None,
         "scale": {"domain": [min(all_t) - 0.3, max(all_t) + 0.3], "nice": False, "zero": False},
-        "axis": {"format": "d", "tickMinStep": 1},
+        "axis": {"format": "d", "tickMinStep": 1, "labelOverlap": "parity", "labelSeparation": 8},
     }
     y: Spec = {
         "field": "value",
         "type": "quantitative",
         "title": unit_title(section.unit, lang),
-        "axis": {"format": fmt},
+        # counts get whole-number ticks only (never 3, 3, 2, 2, 1, 1, 0)
+        "axis": {"format": fmt, **({"tickMinStep": 1} if section.unit == "count" else {})},
         "scale": {"zero": section.unit in {"percent", "count"}},
     }
     colour: Spec = {
@@ -230,11 +260,33 @@ def goal_chart_spec(section: GoalSection, municipality_name: str, lang: str) -> 
     return {
         "$schema": SCHEMA,
         "description": chart_alt(section, municipality_name, lang),
-        "width": 520,
+        "width": CHART_SPEC_WIDTH,
         "height": 230,
         "layer": layers,
         "config": _config(),
     }
+
+
+def legend_name(section: GoalSection, s: SeriesView, municipality_name: str, lang: str) -> str:
+    """A series' name in a chart legend: short (the chart is narrow); the caption names the
+    judged source, and a series from another source carries its source in its name."""
+    t = labels(lang)
+    if s.role == "national":
+        return t["national"]
+    group = dict(kv.split("=", 1) for kv in s.group.split(";") if kv)
+    if lang == "da":
+        who = describe_group_da(group)
+    else:
+        who = ", ".join(v.replace("_", " ") for v in group.values()) or "all"
+    # the legend is narrow: the group without its explanation in brackets (the caption and the
+    # table below the chart give the full name); the comparison group is the dashed line
+    who = re.sub(r"\s*\([^)]*\)", "", who)
+    who = who[:1].upper() + who[1:]
+    if s.role == "reference":
+        return who
+    if s.role == "other":
+        return s.source_label if section.is_gap else f"{municipality_name}: {s.source_label}"
+    return who if section.is_gap else municipality_name
 
 
 def chart_alt(section: GoalSection, municipality_name: str, lang: str) -> str:
@@ -309,13 +361,21 @@ def map_spec(
         "layer": [
             {
                 "transform": [{"filter": "datum.properties.value == null"}],
-                "mark": {
-                    "type": "geoshape",
-                    "fill": "#d9d9d9",
-                    "stroke": "white",
-                    "strokeWidth": 0.4,
+                "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.4},
+                "encoding": {
+                    "description": {"field": "properties.name"},
+                    # a swatch in the legend for the municipalities without a published figure
+                    "fill": {
+                        "datum": labels(lang)["map_no_figure"],
+                        "type": "nominal",
+                        "scale": {"range": ["#d9d9d9"]},
+                        "legend": {"title": None, "orient": "right", "symbolType": "square"},
+                    },
                 },
-                "encoding": {"description": {"field": "properties.name"}},
+            },
+            {
+                "data": {"values": [_bornholm_frame()]},
+                "mark": {"type": "geoshape", "fill": None, "stroke": "#888888", "strokeWidth": 0.8},
             },
             {
                 "transform": [{"filter": "datum.properties.value != null"}],
@@ -327,7 +387,13 @@ def map_spec(
                         "type": "quantitative",
                         "title": unit_title(section.unit, lang),
                         "scale": {"scheme": "viridis", "reverse": reverse},
-                        "legend": {"format": fmt, "orient": "right", "direction": "vertical"},
+                        "legend": {
+                            "format": fmt,
+                            "orient": "right",
+                            "direction": "vertical",
+                            "gradientLength": 170,
+                            "tickCount": 4,
+                        },
                     },
                 },
             },
@@ -335,7 +401,7 @@ def map_spec(
                 "transform": [{"filter": f"datum.properties.code == {municipality}"}],
                 "mark": {"type": "geoshape", "fill": None, "stroke": OUTLINE, "strokeWidth": 2},
             },
-        ][: 3 if outline else 2],
+        ][: 4 if outline else 3],
         "config": _config(),
     }
     if not outline:
@@ -361,8 +427,35 @@ def map_alt(section: GoalSection, municipality: int, lang: str) -> str:
     else:
         place = t["map_alt_noplace"].format(municipality=name)
     label = section.series[0].label if section.series else ""
-    return t["map_alt"].format(label=label, period=m.period.label, placement=place)
+    period = m.period.label_da() if lang == "da" else m.period.label
+    return t["map_alt"].format(label=label, period=period, placement=place)
 
+
+@cache
+def _bornholm_frame() -> Spec:
+    """A frame around Bornholm, which the map data draws as an inset north of Zealand."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+            return
+        for c in coords:
+            walk(c)
+
+    for f in _geo_features():
+        if f["properties"]["code"] == BORNHOLM:
+            walk(f["geometry"]["coordinates"])
+    pad = 0.08
+    x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad / 2, max(ys) + pad / 2
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon",
+            "coordinates": [ring[::-1]]}}  # fmt: skip
+
+
+BORNHOLM = 400
 
 _MAP_CACHE: dict[str, str] = {}
 _MAP_CACHE_SIZE = 64

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pejling.evaluation.points import Point
+from pejling.evaluation.series import shift_years
 from pejling.periods import Period
+from pejling.spec.catalog import Catalog
 from pejling.store.database import Store
 
 SERIES_SQL = """
@@ -69,6 +71,9 @@ class ObservationCache:
 
     store: Store
     as_of: Period | None = None
+    #: indicator → years after its period that a cohort figure keeps changing (see
+    #: `pejling.evaluation.series.follow_up_years`): such a figure is cut until its window ends
+    lags: Mapping[str, int] = field(default_factory=dict)
     _cache: dict[tuple[str, str], dict[int, list[Point]]] = field(default_factory=dict)
 
     def all_municipalities(self, indicator_id: str, grp: str) -> dict[int, list[Point]]:
@@ -78,11 +83,12 @@ class ObservationCache:
             out: dict[int, list[Point]] = defaultdict(list)
             rows = self.store.con.execute(SERIES_SQL, [indicator_id, grp]).fetchall()
             limit = self.as_of.end if self.as_of is not None else None
+            lag = self.lags.get(indicator_id, 0)
             for mun, period, _t, value, num, den, source, vintage, prov, pub, persons in rows:
                 if value is None:
                     continue
                 per = Period.parse(period)
-                if limit is not None and per.end > limit:
+                if limit is not None and shift_years(per.end, lag) > limit:
                     continue
                 out[int(mun)].append(
                     Point(
@@ -113,3 +119,15 @@ class ObservationCache:
             f"SELECT max(t) FROM all_observations WHERE indicator IN ({marks})", indicator_ids
         ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
+
+
+def follow_up_lags(catalog: Catalog) -> dict[str, int]:
+    """Indicator → follow-up years, for `ObservationCache(lags=...)`."""
+    from pejling.evaluation.series import follow_up_years
+
+    out = {}
+    for ind_id in catalog.ids():
+        years = follow_up_years(catalog.indicators[ind_id])
+        if years:
+            out[ind_id] = years
+    return out

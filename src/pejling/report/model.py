@@ -11,11 +11,12 @@ same status for the same goal and period and can only show what survived.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from pejling.disclosure import Cell, group_relations, suppress
+from pejling.disclosure import Cell
+from pejling.engine.run import SOURCE as COMPUTED_SOURCE
 from pejling.evaluation.evaluate import Judging, judge_goal, judge_key_figure
 from pejling.evaluation.points import REGISTER, Point
 from pejling.evaluation.series import wilson_pct
@@ -31,6 +32,7 @@ from pejling.groups import group_key
 from pejling.periods import Period
 from pejling.reference.municipalities import name_of
 from pejling.report.data import ObservationCache, ReportSource
+from pejling.report.protection import protect
 from pejling.report.texts import labels
 from pejling.spec.catalog import Catalog
 from pejling.spec.compute import Measure
@@ -57,11 +59,22 @@ class ShownPoint:
     source: str
     vintage: str
     provenance: str = "published"
+    persons: float | None = None  # the persons counted (the sample, for a weighted register)
 
     @property
     def synthetic(self) -> bool:
         """Computed from generated data."""
         return self.provenance == "synthetic"
+
+    @property
+    def estimated(self) -> bool:
+        """Numerator and denominator are population estimates from a weighted sample."""
+        return (
+            self.persons is not None
+            and self.denominator is not None
+            and abs(self.persons - self.denominator) > 0.5
+            and self.provenance in ("register", "synthetic")
+        )
 
 
 @dataclass(frozen=True)
@@ -170,6 +183,16 @@ class ThemeSection:
 
 
 @dataclass(frozen=True)
+class HeadlineCount:
+    """How many goals show one status headline, and how many of them are uncertain."""
+
+    code: GoalStatusCode
+    label: str
+    count: int
+    uncertain: int
+
+
+@dataclass(frozen=True)
 class Report:
     """A whole status report, ready for any output format."""
 
@@ -190,6 +213,7 @@ class Report:
     initiative_only: int = 0
     synthetic: bool = False
     min_persons: int = DEFAULT_MIN_PERSONS
+    estimated: bool = False  # some figures are estimates from a weighted sample
 
     def goals(self) -> list[GoalSection]:
         """All goal and key-figure sections in document order."""
@@ -198,6 +222,20 @@ class Report:
     def statuses(self) -> list[GoalStatus]:
         """The published status of every goal and key figure, in document order."""
         return [g.status for g in self.goals()]
+
+    def headline_counts(self) -> list[HeadlineCount]:
+        """Goals counted by the words their status shows ('Nået ved fristen', 'Tilbagegang i
+        perioden'), in status order, so a front page counts what the goal pages say."""
+        order = {code: i for i, code in enumerate(GOAL_CODES)}
+        found: dict[tuple[GoalStatusCode, str], list[int]] = {}
+        for st in self.statuses():
+            if not st.is_goal:
+                continue
+            n = found.setdefault((st.status, st.headline(self.lang)), [0, 0])
+            n[0] += 1
+            n[1] += int(st.uncertain and st.is_verdict)
+        keys = sorted(found, key=lambda k: (order.get(k[0], len(order)), k[1]))
+        return [HeadlineCount(code, label, *found[(code, label)]) for code, label in keys]
 
     @property
     def year(self) -> int:
@@ -249,6 +287,25 @@ def default_year(policy: Policy, catalog: Catalog, cache: ObservationCache) -> i
     return default_as_of(policy, catalog, cache).start.year
 
 
+@dataclass
+class ReportDraft:
+    """A policy evaluated as of a period, with every figure its report will show, before
+    disclosure control (which is decided once for everything published together)."""
+
+    policy: Policy
+    catalog: Catalog
+    lang: str
+    as_of: Period
+    threshold: int
+    min_persons: int
+    today: date | None
+    drafts: list[tuple[Theme, Goal | None, KeyFigure | None, GoalStatus]]
+    plans: list[tuple[list[_Line], list[CellKey], Period | None]]
+    cells: dict[CellKey, Cell]
+    points: dict[CellKey, Point]
+    specs: dict[str, IndicatorSpec]
+
+
 def build_report(
     policy: Policy,
     catalog: Catalog,
@@ -261,14 +318,72 @@ def build_report(
     min_persons: int = DEFAULT_MIN_PERSONS,
     today: date | None = None,
 ) -> Report:
-    """Evaluate the policy as of a period and decide every published figure and verdict.
+    """Evaluate the policy as of a period and decide every published figure and verdict, for a
+    report published on its own (reports published together: `build_publication`).
 
     `cache` must hold only data known at the end of the period (`ObservationCache(as_of=...)`).
     """
+    draft = draft_report(
+        policy, catalog, cache, as_of=as_of, year=year, lang=lang, threshold=threshold,
+        min_persons=min_persons, today=today,
+    )  # fmt: skip
+    return finish_report(draft, protect_drafts([draft]))
+
+
+def build_publication(drafts: Sequence[ReportDraft]) -> list[Report]:
+    """The reports of everything published together (all reports, the site, every workbook):
+    one suppression pattern over all their figures, so no report gives away what another
+    hides, and every verdict checked against it."""
+    safe = protect_drafts(drafts)
+    return [finish_report(d, safe) for d in drafts]
+
+
+def protect_drafts(drafts: Sequence[ReportDraft]) -> dict[CellKey, Cell]:
+    """Disclosure control over the union of the drafts' figures (`pejling.report.protection`)."""
+    cells: dict[CellKey, Cell] = {}
+    specs: dict[str, IndicatorSpec] = {}
+    for d in drafts:
+        cells.update(d.cells)
+        specs.update(d.specs)
+    thresholds = {d.threshold for d in drafts}
+    if len(thresholds) > 1:
+        raise ValueError("reports published together need one disclosure threshold")
+    threshold = thresholds.pop() if thresholds else 5
+
+    def aliases(indicator: str, source: str) -> frozenset[tuple[str, str]]:
+        spec = specs.get(indicator)
+        if spec is None or spec.compute is None or source != REGISTER:
+            return frozenset()
+        return frozenset(kv for alias in spec.compute.whole_population_as for kv in alias.items())
+
+    counted = {k: c for k, c in cells.items() if _has_counts(c)}
+    judged = {
+        key
+        for d in drafts
+        for lines, _map_keys, _period in d.plans
+        for role, _grp, _label, _src, keys in lines
+        if role in ("focal", "reference")
+        for key in keys
+    }
+    return protect(counted, aliases, threshold, keep=judged)
+
+
+def draft_report(
+    policy: Policy,
+    catalog: Catalog,
+    cache: ReportSource,
+    *,
+    as_of: Period | None = None,
+    year: int | None = None,
+    lang: str = "da",
+    threshold: int = 5,
+    min_persons: int = DEFAULT_MIN_PERSONS,
+    today: date | None = None,
+) -> ReportDraft:
+    """Evaluate the policy as of a period and collect every figure its report will show."""
     if as_of is None:
         as_of = Period.year(year if year is not None else (today or date.today()).year)
     mun = policy.municipality
-    mun_name = name_of(mun) if mun else labels(lang)["national"]
     judging = Judging(catalog, cache, as_of, min_persons)
     drafts: list[tuple[Theme, Goal | None, KeyFigure | None, GoalStatus]] = []
     for theme in policy.themes:
@@ -317,24 +432,23 @@ def build_report(
                     lines.append(("national", focal, labels(lang)["national"], chosen,
                                   [add(spec, 0, focal, p) for p in national]))  # fmt: skip
             if chosen is not None:
-                map_period, map_keys = _map_cells(spec, focal, chosen, cache, add)
+                # a verdict at the deadline is mapped for the deadline's figure, not a later one
+                until = status.latest.period if status.final and status.latest else None
+                map_period, map_keys = _map_cells(spec, focal, chosen, cache, add, until)
         plans.append((lines, map_keys, map_period))
 
-    # 2. Relations: groups of one indicator/municipality/source/period, municipalities → nation.
-    relations: list[list[CellKey]] = []
-    by_slice: dict[tuple[str, int, str, str], set[str]] = defaultdict(set)
-    for ind, m, grp, src, per in cells:
-        by_slice[(ind, m, src, per)].add(grp)
-    for (ind, m, src, per), grps in by_slice.items():
-        for rel in group_relations(grps):
-            relations.append([(ind, m, g, src, per) for g in rel])
-    by_area: dict[tuple[str, str, str, str], list[CellKey]] = defaultdict(list)
-    for key in cells:
-        by_area[(key[0], key[2], key[3], key[4])].append(key)
-    for keys in by_area.values():
-        if len(keys) > 2:
-            relations.append(sorted(keys, key=lambda k: k[1]))  # code 0 (the nation) first
-    safe = suppress({k: c for k, c in cells.items() if _has_counts(c)}, relations, threshold)
+    return ReportDraft(policy, catalog, lang, as_of, threshold, min_persons, today, drafts, plans,
+                       cells, points, specs)  # fmt: skip
+
+
+def finish_report(draft: ReportDraft, safe: Mapping[CellKey, Cell]) -> Report:
+    """The report as it may be published: figures as `safe` (the publication's suppression
+    pattern) allows, and no verdict resting on a hidden figure."""
+    policy, catalog, lang, as_of = draft.policy, draft.catalog, draft.lang, draft.as_of
+    threshold, min_persons, today = draft.threshold, draft.min_persons, draft.today
+    drafts, plans, points, specs = draft.drafts, draft.plans, draft.points, draft.specs
+    mun = policy.municipality
+    mun_name = name_of(mun) if mun else labels(lang)["national"]
 
     def shown(key: CellKey) -> ShownPoint:
         p = points[key]
@@ -344,7 +458,7 @@ def build_report(
                               p.provenance)  # fmt: skip
         return ShownPoint(
             p.period, p.value, p.numerator, p.denominator, wilson_pct(specs[key[0]], p),
-            False, p.source, p.vintage, p.provenance,
+            False, p.source, p.vintage, p.provenance, p.persons,
         )  # fmt: skip
 
     # 3. Sections, with every verdict checked against what may be published.
@@ -365,14 +479,16 @@ def build_report(
         ]  # fmt: skip
         for v in views:
             for p in v.points:
-                if p.source:
+                if p.source == COMPUTED_SOURCE:  # the engine's tag, named for a reader
+                    sources.add(labels(lang)["computed_source"])
+                elif p.source:
                     sources.add(p.source)
                 if v.role in ("focal", "reference") and p.vintage:
                     data_dates.add(p.vintage)
         hidden = _hidden_periods(views)
         latest_hidden = status.latest is not None and status.latest.period.label in hidden
         base_hidden = status.baseline is not None and status.baseline.period.label in hidden
-        status = _gate(status, latest_hidden, base_hidden, threshold)
+        status = _gate(status, latest_hidden, base_hidden, threshold, hidden)
         if status.since is not None and status.since.period.label in hidden:
             status = replace(status, since=None)
         map_view = (
@@ -440,7 +556,9 @@ def build_report(
         initiative_only=initiative_only,
         synthetic=synthetic,
         min_persons=min_persons,
-    )
+        estimated=any(p.estimated for th in themes for g in th.goals for v in g.series
+                      for p in v.points),
+    )  # fmt: skip
 
 
 def _sources(points: list[Point], chosen: str | None) -> list[str]:
@@ -503,15 +621,17 @@ def _map_cells(
     source: str,
     cache: ReportSource,
     add: Callable[[IndicatorSpec, int, str, Point], CellKey],
+    until: Period | None = None,
 ) -> tuple[Period | None, list[CellKey]]:
-    """The newest period for which (nearly) all municipalities have the figure, in one source."""
+    """The newest period (up to `until`) for which (nearly) all municipalities have the figure,
+    in one source."""
     series = cache.all_municipalities(spec.id, grp)
     per_period: dict[str, list[tuple[int, Point]]] = defaultdict(list)
     for code, pts in series.items():
         if code == 0:
             continue
         for p in pts:
-            if p.series == source:
+            if p.series == source and (until is None or p.period.start <= until.start):
                 per_period[p.period.label].append((code, p))
     full = [lbl for lbl, rows in per_period.items() if len(rows) >= MAP_MIN_MUNICIPALITIES]
     if not full:
@@ -570,10 +690,36 @@ def _hidden_periods(views: list[SeriesView]) -> set[str]:
     }
 
 
-def _gate(status: GoalStatus, latest: bool, baseline: bool, threshold: int) -> GoalStatus:
-    """No verdict on a hidden figure, and no number derived from one."""
+def _gate(
+    status: GoalStatus, latest: bool, baseline: bool, threshold: int, hidden: set[str] | None = None
+) -> GoalStatus:
+    """No verdict on a hidden figure, and no number derived from one.
+
+    A verdict at the deadline on an absolute target (a level, a gap, a count) rests on the
+    figure at the deadline alone: a hidden baseline is withheld, the verdict stands. Interim
+    targets never show a hidden figure, and a relative target never reveals a hidden base.
+    """
+    hidden = hidden or set()
+    relative = status.kind in ("change_pp", "change_rel")
+    milestones = tuple(
+        replace(
+            m,
+            at=None if m.at is not None and m.at.period.label in hidden else m.at,
+            met=None if m.at is not None and m.at.period.label in hidden else m.met,
+            target=m.target,
+        )
+        for m in status.milestones
+    )
+    if baseline and relative:
+        milestones = ()  # every relative milestone would reveal the base
+    status = replace(status, milestones=milestones)
     if not (latest or baseline):
         return status
+    rests_on_deadline_only = (
+        status.final
+        and status.kind in ("level", "gap", "count")
+        and status.target_value is not None
+    )
     out = replace(
         status,
         projection=None,
@@ -581,7 +727,6 @@ def _gate(status: GoalStatus, latest: bool, baseline: bool, threshold: int) -> G
         remaining=None,
         speed=None,
         change_interval=None,
-        suppressed=True,
         threshold=threshold,
         persons=None,  # a count below the threshold is itself a hidden figure
         latest_pair=None if latest else status.latest_pair,
@@ -589,9 +734,15 @@ def _gate(status: GoalStatus, latest: bool, baseline: bool, threshold: int) -> G
         latest=None if latest else status.latest,
         baseline=None if baseline else status.baseline,
     )
-    if baseline and status.kind in ("change_pp", "change_rel"):
+    if baseline and relative:
         out = replace(out, target_value=None)  # a relative target reveals its base
-    if status.is_verdict or status.reason_code is Reason.TOO_FEW_PERSONS:
+    if not latest and rests_on_deadline_only:
+        return replace(out, persons=status.persons)  # the verdict stands on the visible figure
+    out = replace(out, suppressed=True)
+    if status.is_verdict or status.reason_code in (
+        Reason.TOO_FEW_PERSONS,
+        Reason.TARGET_FROM_OTHER_SOURCE,
+    ):
         out = replace(
             out,
             status=GoalStatusCode.NOT_ASSESSABLE,

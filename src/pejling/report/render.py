@@ -8,7 +8,7 @@ two can never disagree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from pejling import __version__
 from pejling.evaluation.status import GoalStatusCode, ValueAt
-from pejling.evaluation.texts import source_name
+from pejling.evaluation.texts import short_reason, source_name
 from pejling.formatting import fmt_date, fmt_number, fmt_value
 from pejling.periods import Period
 from pejling.report.charts import (
@@ -31,8 +31,12 @@ from pejling.report.charts import (
 )
 from pejling.report.model import GoalSection, Report, SeriesView, ShownPoint
 from pejling.report.texts import STATUS_COLOUR, labels, status_label
+from pejling.spec.indicator import IndicatorSpec
+from pejling.spec.policy import GoalComment
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CHART_WIDTH = 400  # px in the HTML, about the SVG's own width (14 px text)
+MAP_WIDTH = 360
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class SiteLinks:
     xlsx: str
     policy: str = ""
     goal_pages: bool = False
+    docx: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class IndexEntry:
     href: str
     pdf: str
     xlsx: str
+    docx: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,34 @@ def figure_table(g: GoalSection, municipality_name: str, lang: str = "da") -> Fi
         by = [{p.period.label: p for p in s.points}.get(label) for s in series]
         rows.append(FigureRow(per, by))
     return FigureTable(columns, rows)
+
+
+@dataclass(frozen=True)
+class SeriesTable:
+    """The figures of one series (one group from one source), periods down."""
+
+    name: str
+    counts: bool
+    interval: bool
+    points: list[ShownPoint]
+
+
+def series_tables(g: GoalSection, municipality_name: str, lang: str) -> list[SeriesTable]:
+    """One small table per series: narrow enough for a printed page and a phone, and each names
+    its source, so figures of different sources never share a column."""
+    out = []
+    for s in g.series:
+        if not s.points:
+            continue
+        out.append(
+            SeriesTable(
+                series_name(g, s, municipality_name, lang),
+                any(p.denominator is not None for p in s.points),
+                any(p.interval for p in s.points),
+                sorted(s.points, key=lambda p: p.period.t),
+            )
+        )
+    return out
 
 
 def series_name(g: GoalSection, s: SeriesView, municipality_name: str, lang: str) -> str:
@@ -204,7 +238,30 @@ def environment(lang: str) -> Environment:
     def fact_source(v: ValueAt | None) -> str:
         return source_name(v, lang)
 
+    def comment_for(g: GoalSection) -> GoalComment | None:
+        """The administration's newest comment on the goal up to the report period."""
+        if g.goal is None or g.status.as_of is None:
+            return None
+        as_of = g.status.as_of
+        fitting = [c for c in g.goal.comments if c.period.start <= as_of.end]
+        return max(fitting, key=lambda c: c.period.start) if fitting else None
+
+    def spec_text(spec: IndicatorSpec, name: str) -> str:
+        """A catalog prose field in the report's language (Danish first, English twin)."""
+        if lang == "en":
+            english = getattr(spec, f"{name}_en", None)
+            if english:
+                return str(english)
+        value = getattr(spec, name, None)
+        return str(value) if value else ""
+
     env.globals.update(
+        comment_for=comment_for,
+        spec_text=spec_text,
+        short_reason=lambda st: short_reason(st, lang),
+        status_label_code=lambda code: status_label(GoalStatusCode(code), lang),
+        chart_width=CHART_WIDTH,
+        map_width=MAP_WIDTH,
         fact_source=fact_source,
         status_text=lambda st: st.status_label(lang),
         value=value,
@@ -236,13 +293,22 @@ def render_html(
 ) -> str:
     """The whole report as one self-contained HTML document."""
     env = environment(report.lang)
-    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name, report.lang)
+    _report_globals(env, report)
     if links is not None and links.goal_pages:
         env.globals["goal_href"] = lambda g: goal_page_name(g)
     return env.get_template("report.html.j2").render(
         r=report, charts=charts, links=links,
         **_page(report.lang, report.generated, report.synthetic),
     )  # fmt: skip
+
+
+def _report_globals(env: Environment, report: Report) -> None:
+    """Helpers that need the whole report (tables, the summary)."""
+    from pejling.report.summary import summary_sentences
+
+    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name, report.lang)
+    env.globals["series_tables"] = lambda g: series_tables(g, report.municipality_name, report.lang)
+    env.globals["summary_sentences"] = summary_sentences
 
 
 def goal_page_name(g: GoalSection) -> str:
@@ -255,7 +321,7 @@ def render_goal_page(
 ) -> str:
     """One goal on a page of its own (public site)."""
     env = environment(report.lang)
-    env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name, report.lang)
+    _report_globals(env, report)
     return env.get_template("goal_page.html.j2").render(
         r=report, g=goal, charts=charts, links=links,
         **_page(report.lang, report.generated, report.synthetic),
@@ -264,12 +330,10 @@ def render_goal_page(
 
 def render_index(entries: list[IndexEntry], lang: str, generated: date) -> str:
     """The public site's front page: every policy with its status counts and downloads."""
-    from pejling.report.texts import STATUS_ORDER
-
     env = environment(lang)
     synthetic = any(e.report.synthetic for e in entries)
     return env.get_template("index.html.j2").render(
-        entries=entries, codes=STATUS_ORDER, links=None, **_page(lang, generated, synthetic)
+        entries=entries, links=None, **_page(lang, generated, synthetic)
     )
 
 
@@ -283,6 +347,23 @@ def _page(lang: str, generated: date, synthetic: bool = False) -> dict[str, Any]
     }
 
 
+def charts_for_print(charts: dict[str, RenderedCharts]) -> dict[str, RenderedCharts]:
+    """The charts with each map as PNG: the PDF renderer does not draw the SVG colour gradient
+    of a map legend, while resvg (through vl-convert) does."""
+    import base64
+
+    import vl_convert as vlc
+
+    out = {}
+    for anchor, c in charts.items():
+        if c.map and c.map.startswith("data:image/svg+xml;base64,"):
+            svg = base64.b64decode(c.map.split(",", 1)[1]).decode("utf-8")
+            png = vlc.svg_to_png(svg, scale=2.5)
+            c = replace(c, map="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+        out[anchor] = c
+    return out
+
+
 def render_pdf(html: str) -> bytes:
     """The report as an A4 PDF (page numbers and table of contents come from the print CSS)."""
     import logging
@@ -291,4 +372,6 @@ def render_pdf(html: str) -> bytes:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return bytes(HTML(string=html).write_pdf())
+    # PDF/UA-1: a tagged PDF with a structure tree, so screen readers get headings, tables and
+    # the charts' alternative text
+    return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))

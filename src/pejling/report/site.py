@@ -6,28 +6,37 @@ no fonts, scripts or styles from the network — the CSS is inline and the chart
     index.html                      every policy with status counts and downloads
     <policy>/index.html             the report
     <policy>/<goal anchor>.html     one page per goal
-    <policy>/<report>.pdf / .xlsx   downloads
+    <policy>/<report>.pdf / .docx / .xlsx   downloads
 
 The site is built in a temporary folder next to the target and swapped in at the end, so a
-failed build leaves the previous site untouched.
+failed build leaves the previous site untouched; an interrupted build removes its folder, and a
+killed one's is removed by the next build.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from pejling.report.build import report_basename, write_atomic
+from pejling.report.docx_report import docx_bytes
 from pejling.report.model import Report
+from pejling.report.names import check_publishable
 from pejling.report.parallel import charts_for
 from pejling.report.render import (
     IndexEntry,
     RenderedCharts,
     SiteLinks,
+    charts_for_print,
     goal_page_name,
     render_goal_page,
     render_html,
@@ -35,6 +44,65 @@ from pejling.report.render import (
     render_pdf,
 )
 from pejling.report.workbook import write_workbook
+
+#: a file in a site being built, holding the building process's id (for cleaning up after a
+#: build that was killed: its folder is removed by the next `publish`)
+BUILD_MARK = ".pejling-build"
+#: a half-built folder without a mark is left alone until it is this old
+STALE_SECONDS = 3600
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_stale_builds(out: Path) -> list[Path]:
+    """Remove what killed builds of this site left next to it (`.site.xxxx`, `.site.old`);
+    a folder whose building process still runs is left alone."""
+    removed: list[Path] = []
+    if not out.parent.is_dir():
+        return removed
+    for candidate in out.parent.glob(f".{out.name}.*"):
+        if not candidate.is_dir():
+            continue
+        mark = candidate / BUILD_MARK
+        if candidate.name == f".{out.name}.old":
+            stale = True
+        elif mark.is_file():
+            text = mark.read_text(encoding="ascii", errors="replace").strip()
+            stale = not (text.isdigit() and _alive(int(text)))
+        else:
+            stale = time.time() - candidate.stat().st_mtime > STALE_SECONDS
+        if stale:
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+    return removed
+
+
+@contextmanager
+def terminated_as_exit() -> Iterator[None]:
+    """While building, turn SIGTERM and SIGHUP into SystemExit, so an interrupted build removes
+    its temporary folder (a KeyboardInterrupt already does; kill -9 cannot be caught, and its
+    leftovers are removed by the next build)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass(frozen=True)
@@ -54,6 +122,7 @@ def publish_site(
     lang: str,
     pdf: bool = True,
     prebuilt_pdfs: Mapping[str, Path] | None = None,
+    prebuilt_docx: Mapping[str, Path] | None = None,
     charts: Sequence[dict[str, RenderedCharts]] | None = None,
     jobs: int | None = None,
     today: date | None = None,
@@ -62,13 +131,17 @@ def publish_site(
     """Build the whole site into `out` (replacing what was there).
 
     `prebuilt_pdfs` maps policy ids to PDFs just written by `pejling report` for the same
-    report, which are copied instead of rendered again (the PDF is the slow part); `charts`
+    report, which are copied instead of rendered again (the PDF is the slow part), and
+    `prebuilt_docx` likewise the Word files; `charts`
     likewise reuses charts already rendered for the same reports, else they are rendered on
     `jobs` cores.
     """
+    check_publishable(reports)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    (tmp / BUILD_MARK).write_text(str(os.getpid()), encoding="ascii")
     pages = pdfs = books = 0
     try:
         entries: list[IndexEntry] = []
@@ -85,6 +158,7 @@ def publish_site(
                 xlsx=f"{base}.xlsx",
                 policy="index.html",
                 goal_pages=True,
+                docx=f"{base}.docx",
             )
             write_atomic(folder / "index.html", render_html(report, report_charts, links).encode())
             pages += 1
@@ -97,9 +171,14 @@ def publish_site(
                 if ready is not None and ready.is_file():
                     shutil.copyfile(ready, folder / f"{base}.pdf")
                 else:
-                    pdf_html = render_html(report, report_charts)
+                    pdf_html = render_html(report, charts_for_print(report_charts))
                     write_atomic(folder / f"{base}.pdf", render_pdf(pdf_html))
                 pdfs += 1
+            ready_docx = (prebuilt_docx or {}).get(report.policy.id)
+            if ready_docx is not None and ready_docx.is_file():
+                shutil.copyfile(ready_docx, folder / f"{base}.docx")
+            else:
+                write_atomic(folder / f"{base}.docx", docx_bytes(report, report_charts))
             write_workbook(report, folder / f"{base}.xlsx")
             books += 1
             entries.append(
@@ -108,11 +187,13 @@ def publish_site(
                     f"{report.policy.id}/index.html",
                     f"{report.policy.id}/{base}.pdf" if pdf else "",
                     f"{report.policy.id}/{base}.xlsx",
+                    f"{report.policy.id}/{base}.docx",
                 )
             )
         index = render_index(entries, lang, today or date.today())
         write_atomic(tmp / "index.html", index.encode())
         pages += 1
+        (tmp / BUILD_MARK).unlink()
         tmp.chmod(0o755)
         if out.exists():
             old = out.with_name(f".{out.name}.old")

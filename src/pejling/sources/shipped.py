@@ -19,7 +19,7 @@ HEADER = (
     "source", "vintage", "provenance", "publisher",
 )  # fmt: skip
 PUBLISHER = "Danmarks Statistik"
-ATTRIBUTION = "Kilde: Danmarks Statistik"
+ATTRIBUTION = "Danmarks Statistik"
 
 FOLK1E_ORIGIN = {
     "1": "danish_origin",

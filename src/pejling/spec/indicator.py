@@ -26,7 +26,12 @@ class Unit(StrEnum):
 
 
 class IndicatorSpec(StrictModel):
-    """One indicator of the catalog."""
+    """One indicator of the catalog.
+
+    The prose fields (`title`, `description`, `population`, `numerator`, `denominator`,
+    `period`) are Danish, the language of the committee reports; each has an optional English
+    twin with the suffix `_en`, used by `--lang en` (falling back to the Danish text).
+    """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
     title: str = Field(min_length=1, description="Danish title")
@@ -39,14 +44,19 @@ class IndicatorSpec(StrictModel):
         description="a ratio of two rates in percent (e.g. 88 % of the Danish-origin rate); "
         "may exceed 100",
     )
-    description: str | None = None
-    population: str | None = None
-    numerator: str | None = None
-    denominator: str | None = None
-    period: str | None = Field(default=None, description="point in time, period or cohort")
+    description: str | None = Field(default=None, description="Danish definition")
+    description_en: str | None = None
+    population: str | None = Field(default=None, description="Danish: who is counted")
+    population_en: str | None = None
+    numerator: str | None = Field(default=None, description="Danish")
+    numerator_en: str | None = None
+    denominator: str | None = Field(default=None, description="Danish")
+    denominator_en: str | None = None
+    period: str | None = Field(default=None, description="Danish: point in time, period or cohort")
+    period_en: str | None = None
     sources: list[str] = Field(default_factory=list)
     breakdowns: list[str] = Field(default_factory=list)
-    notes: str | None = None
+    notes: str | None = Field(default=None, description="developer notes, English")
     compute: ComputeSpec | None = Field(
         default=None, description="how to compute it from the person-level register"
     )

@@ -122,6 +122,7 @@ def _context(data: Any, loc: Sequence[str | int]) -> str:
                 "goals": "goal",
                 "initiatives": "initiative",
                 "key_figures": "key figure",
+                "indicators": "indicator",
             }.get(parent_key, "item")
             last_id = f"{kind} '{node['id']}': "
     return last_id

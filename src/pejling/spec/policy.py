@@ -155,6 +155,18 @@ class BarometerIndicator(StrictModel):
     source: str | None = Field(default=None, min_length=1)
 
 
+class GoalComment(StrictModel):
+    """The administration's comment on a goal for one report (forvaltningens bemærkning).
+
+    Kept in the policy file beside the goal, so it is versioned with the policy; a report prints
+    the newest comment whose period is not after the report's period.
+    """
+
+    period: PeriodField
+    text: str = Field(min_length=1)
+    by: str | None = None
+
+
 class Goal(StrictModel):
     """A goal (mål / resultatmål) with everything needed to follow it."""
 
@@ -171,6 +183,7 @@ class Goal(StrictModel):
     barometer: BarometerEvaluation | None = None
     notes: str | None = None
     accept: list[Acceptance] = Field(default_factory=list)
+    comments: list[GoalComment] = Field(default_factory=list)
 
 
 class KeyFigure(StrictModel):

@@ -56,6 +56,22 @@ class PseudonymisationSection(StrictModel):
     key_env: str = "PEJLING_PSEUDONYM_KEY"
 
 
+DEFAULT_WAIT_SECONDS = 600
+"""Why ten minutes: importing and computing a national extract takes a few minutes; a status or
+report started meanwhile should wait for it rather than fail."""
+
+
+class StoreSection(StrictModel):
+    """How commands share the workspace's database."""
+
+    wait_seconds: float = Field(
+        default=DEFAULT_WAIT_SECONDS,
+        ge=0,
+        description="while another pejling process writes the database, wait this many seconds "
+        "(with a message) before giving up; 0: give up at once",
+    )
+
+
 class Settings(StrictModel):
     """The whole settings file."""
 
@@ -63,6 +79,7 @@ class Settings(StrictModel):
     disclosure: DisclosureSection = Field(default_factory=DisclosureSection)
     evaluation: EvaluationSection = Field(default_factory=EvaluationSection)
     pseudonymisation: PseudonymisationSection = Field(default_factory=PseudonymisationSection)
+    store: StoreSection = Field(default_factory=StoreSection)
 
 
 def load_settings(path: Path) -> Settings:
@@ -109,5 +126,8 @@ def render_settings(name: str, municipality: int, language: str = "da") -> str:
         "[evaluation]\n"
         f"min_persons = {DEFAULT_MIN_PERSONS}  # no status on figures resting on fewer persons\n\n"
         "[pseudonymisation]\n"
-        'key_env = "PEJLING_PSEUDONYM_KEY"  # environment variable holding the HMAC key\n'
+        'key_env = "PEJLING_PSEUDONYM_KEY"  # environment variable holding the HMAC key\n\n'
+        "[store]\n"
+        f"wait_seconds = {DEFAULT_WAIT_SECONDS}  # wait this long while another pejling process "
+        "writes the database\n"
     )
