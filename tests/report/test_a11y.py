@@ -39,7 +39,7 @@ def _pages(demo_dir: Path) -> list[Path]:
     pages = [site / "index.html"]
     for policy in sorted(p for p in site.iterdir() if p.is_dir()):
         pages.append(policy / "index.html")
-        pages.extend(sorted(policy.glob("maal-*.html"))[:2])
+        pages.extend(sorted(p for p in policy.glob("*.html") if p.name != "index.html")[:2])
     return pages
 
 
@@ -126,7 +126,7 @@ def test_site_reads_at_desktop_and_phone_width(demo_dir: Path, tmp_path: Path) -
     pages = [site / "index.html"]
     for policy in sorted(p for p in site.iterdir() if p.is_dir()):
         pages.append(policy / "index.html")
-        pages.extend(sorted(policy.glob("maal-*.html")))
+        pages.extend(sorted(p for p in policy.glob("*.html") if p.name != "index.html"))
     problems: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

@@ -182,6 +182,16 @@ class ThemeSection:
     goals: list[GoalSection]
 
 
+def section_anchor(ident: str, key_figure: bool) -> str:
+    """A goal's anchor and page name: `maal-1`, `maal-h4-ledighed`, `noegletal-p2-dansk`.
+
+    Goal and key-figure ids are unique within a policy (lint rule `duplicate-id`), so the id
+    alone names the page; the theme is not repeated (no `maal-maal-1-…`).
+    """
+    prefix = "noegletal" if key_figure else "maal"
+    return ident if ident.startswith(prefix) else f"{prefix}-{ident}"
+
+
 @dataclass(frozen=True)
 class HeadlineCount:
     """How many goals show one status headline, and how many of them are uncertain."""
@@ -499,7 +509,7 @@ def finish_report(draft: ReportDraft, safe: Mapping[CellKey, Cell]) -> Report:
         gid = goal.id if goal else (kf.id if kf else "")
         section = GoalSection(
             theme=theme,
-            anchor=f"maal-{theme.id}-{gid}",
+            anchor=section_anchor(gid, kf is not None),
             is_key_figure=kf is not None,
             status=status,
             reason=status.reason(lang),

@@ -1,10 +1,9 @@
 """File and page names a publication will use, checked before anything is written.
 
-Why: names are made from ids (`<policy>-status-<period>.pdf`, `<policy>/maal-<theme>-<goal>.html`),
+Why: names are made from ids (`<policy>-status-<period>.pdf`, `<policy>/maal-<goal>.html`),
 and ids are the policy author's. A 300-character id made a file name the file system refuses (a
-crash half-way through writing the site); goal ids whose page names coincide (theme `a-b`, goal
-`c` and theme `a`, goal `b-c` are both `maal-a-b-c.html`) silently overwrote one goal's page with
-another's. Both are refused up front with the ids to change.
+crash half-way through writing the site); goal ids whose page names coincide (goal `1` and goal
+`maal-1` are both `maal-1.html`) would silently overwrite one goal's page with another's. Both are refused up front with the ids to change.
 """
 
 from __future__ import annotations
