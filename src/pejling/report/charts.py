@@ -55,7 +55,7 @@ def _config() -> Spec:
             "orient": "bottom",
             "columns": 1,
             "symbolStrokeWidth": 2,
-            "labelLimit": CHART_SPEC_WIDTH + 40,
+            "labelLimit": CHART_SPEC_WIDTH - 30,  # within the picture; longer names end in …
         },
         "title": {"fontSize": 14, "anchor": "start"},
     }
@@ -281,6 +281,9 @@ def legend_name(section: GoalSection, s: SeriesView, municipality_name: str, lan
     # the legend is narrow: the group without its explanation in brackets (the caption and the
     # table below the chart give the full name); the comparison group is the dashed line
     who = re.sub(r"\s*\([^)]*\)", "", who)
+    # "indvandrere og efterkommere med ikke-vestlig oprindelse" is what "ikke-vestlig
+    # oprindelse" means in Statistics Denmark's terms; the long form is in the caption
+    who = re.sub(r"^indvandrere og efterkommere med ", "", who)
     who = who[:1].upper() + who[1:]
     if s.role == "reference":
         return who
