@@ -2,7 +2,8 @@
 
 Why a checker of the output, not of the model: whatever reaches the public is what an attacker
 has. The checker reads every report workbook in a folder (the site's downloads, or the reports/
-folder), every figure table of the site's HTML pages, and then does what an attacker would:
+folder), every long-format data download (the site's `data/*.csv`, `pejling export`), every
+figure table of the site's HTML pages, and then does what an attacker would:
 
 - **the same figure twice**: a cell hidden in one place and published in another;
 - **differences of totals and parts**: all − men = women, minority − non-Western = Western,
@@ -19,6 +20,7 @@ suppression itself uses (`pejling.report.protection`), solved with the published
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -115,6 +117,7 @@ class CheckResult:
 
     workbooks: int = 0
     pages: int = 0
+    data_files: int = 0  # the long-format CSV downloads (`pejling.report.download`)
     facts: int = 0
     hidden: int = 0
     relations: int = 0
@@ -155,7 +158,7 @@ def _roles(header: Iterable[object]) -> dict[str, int]:
                           ("series", "series"), ("value", "value"),
                           ("numerator", "numerator"), ("denominator", "denominator"),
                           ("judged_on", "judged_on"), ("source", "source"),
-                          ("municipality", "municipality"),
+                          ("municipality", "municipality"), ("area", "area"),
                           ("provenance", "provenance")):  # fmt: skip
             names.setdefault(t[key].lower(), role)
     out: dict[str, int] = {}
@@ -260,10 +263,16 @@ class _Reader:
             cell = None if hidden else _cell(unit, value, row[roles["numerator"]],
                                              row[roles["denominator"]])  # fmt: skip
             self.add(key, hidden, cell, unit, place)
-            self.labels[path.parent][(goal, label, period)] = key
+            # the pages name a series by its label (gap goals) or by its area, each with the
+            # source it is judged on: "Kalundborg (Syntetisk registeropgørelse)"
+            area = str(row[roles["area"]] or "") if "area" in roles else ""
+            names = [label] + ([f"{area} ({judged})"] if area and judged else [])
+            periods = [period]
             if "period_label" in roles:  # the pages show the period as Danes write it
-                shown_period = str(row[roles["period_label"]] or "")
-                self.labels[path.parent][(goal, label, shown_period)] = key
+                periods.append(str(row[roles["period_label"]] or ""))
+            for name in names:
+                for shown in periods:
+                    self.labels[path.parent][(goal, name, shown)] = key
         if map_rows is not None:
             roles, rows = map_rows
             for row in rows:
@@ -281,6 +290,36 @@ class _Reader:
                 unit = str(row[roles["unit"]] or "") if "unit" in roles else ""
                 cell = None if hidden else _cell(unit, value, None, None)
                 self.add(key, hidden, cell, unit, place)
+
+    def data_file(self, path: Path, root: Path) -> None:
+        """A long-format CSV download (`pejling export`, the site's `data/`): every row names
+        its cell by code, so the municipalities of a map come with their counts."""
+        place = str(path.relative_to(root))
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                first = fh.readline()
+                excel = ";" in first and "," not in first
+                header = next(csv.reader([first], delimiter=";" if excel else ","), [])
+                if not set(header) >= _DATA_COLUMNS:
+                    return  # not a pejling download
+                col = {name: i for i, name in enumerate(header)}
+                self.result.data_files += 1
+                for row in csv.reader(fh, delimiter=";" if excel else ","):
+                    if len(row) != len(header):
+                        continue
+                    code = _decimal(row[col["municipality_code"]], excel)
+                    if code is None:
+                        continue
+                    key = (row[col["indicator_id"]], int(code), row[col["group_code"]],
+                           row[col["series_source"]], row[col["period_code"]])  # fmt: skip
+                    hidden = row[col["suppressed"]].strip().lower() == "true"
+                    unit = row[col["unit"]]
+                    cell = None if hidden else _cell(
+                        unit, *(_decimal(row[col[c]], excel)
+                                for c in ("value", "numerator", "denominator")))  # fmt: skip
+                    self.add(key, hidden, cell, unit, place)
+        except (OSError, UnicodeDecodeError, csv.Error, ValueError):
+            self.result.notes.append(f"{place}: not a readable data file, skipped")
 
     def page(self, path: Path, root: Path) -> None:
         parser = _FigureTables()
@@ -319,6 +358,20 @@ def _match(
         if same_goal and per == period and series and label.startswith(series) and longer:
             best = (len(series), key)
     return best[1] if best else None
+
+
+#: the columns that make a CSV file a pejling data download (`pejling.report.download`)
+_DATA_COLUMNS = {
+    "indicator_id", "municipality_code", "group_code", "series_source", "period_code",
+    "suppressed", "unit", "value", "numerator", "denominator",
+}  # fmt: skip
+
+
+def _decimal(text: str, comma: bool) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    return float(text.replace(",", ".") if comma else text)
 
 
 def _cell(unit: str, value: object, numerator: object, denominator: object) -> Cell:
@@ -480,6 +533,9 @@ def check_folder(root: Path, *, threshold: int = 5, catalog: Catalog | None = No
     for path in sorted(root.rglob("*.xlsx")):
         if not path.name.startswith((".", "~$")):
             reader.workbook(path, root)
+    for path in sorted(root.rglob("*.csv")):
+        if not path.name.startswith((".", "~$")):
+            reader.data_file(path, root)
     for path in sorted(root.rglob("*.html")):
         reader.page(path, root)
     aliases = _aliases(catalog or load_catalog())

@@ -37,7 +37,7 @@ def _require_browser() -> None:
 def _pages(demo_dir: Path) -> list[Path]:
     site = demo_dir / "reports" / "site"
     pages = [site / "index.html"]
-    for policy in sorted(p for p in site.iterdir() if p.is_dir()):
+    for policy in sorted(p for p in site.iterdir() if (p / "index.html").is_file()):
         pages.append(policy / "index.html")
         pages.extend(sorted(p for p in policy.glob("*.html") if p.name != "index.html")[:2])
     return pages
@@ -124,7 +124,7 @@ def test_site_reads_at_desktop_and_phone_width(demo_dir: Path, tmp_path: Path) -
 
     site = demo_dir / "reports" / "site"
     pages = [site / "index.html"]
-    for policy in sorted(p for p in site.iterdir() if p.is_dir()):
+    for policy in sorted(p for p in site.iterdir() if (p / "index.html").is_file()):
         pages.append(policy / "index.html")
         pages.extend(sorted(p for p in policy.glob("*.html") if p.name != "index.html"))
     problems: list[str] = []

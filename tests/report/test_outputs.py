@@ -90,6 +90,10 @@ def test_site_links_resolve_and_nothing_comes_from_the_network(demo_dir: Path) -
             assert path.is_file(), (page, attr, target)
         assert "<link " not in html
         assert "<script" not in html
+    # the index links to the data download (every published figure, `pejling.report.download`)
+    index = (demo_dir / "reports" / "site" / "index.html").read_text(encoding="utf-8")
+    for name in ("pejling-observationer.csv", "pejling-observationer.parquet", "LAES-MIG.txt"):
+        assert f'href="data/{name}"' in index, name
 
 
 def _small(x: float) -> bool:
@@ -201,7 +205,16 @@ def test_chart_data_sets_hold_only_published_figures(demo_dir: Path) -> None:
 def test_workbook_sheets(demo_dir: Path, seed: str) -> None:
     book = next((demo_dir / "reports").glob(f"{seed}-status-*.xlsx"))
     wb = load_workbook(book)
-    assert wb.sheetnames == ["Læs først", "Overblik", "Alle tal", "Kommuner", "Tiltag", "Datanoter"]
+    assert wb.sheetnames == [
+        "Læs først", "Overblik", "Alle tal", "Kommuner", "Sammenligning", "Tiltag", "Datanoter",
+    ]  # fmt: skip
+    for row in _records(wb["Sammenligning"]):
+        # a hidden benchmark row: empty figures and "Ja", as in the other sheets
+        assert row["Diskretioneret"] in (None, "Ja"), row
+        numbers = [row[k] for k in ("Andel (procent)", "Forventet andel (procent)")]
+        assert all(v is None or isinstance(v, int | float) for v in numbers), row
+        if row["Diskretioneret"] == "Ja":
+            assert numbers == [None, None], row
     assert str(wb.properties.title).startswith("Statusrapport pr. ")
     figures = _records(wb["Alle tal"])
     assert figures
@@ -245,6 +258,8 @@ def test_every_output_of_the_demo_says_the_data_are_synthetic(demo_dir: Path) ->
         sheet = wb[wb.sheetnames[0]]
         text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
         assert SYNTHETIC in text, book.name
+        if book.name.startswith("nationale-maal-"):  # the national report: no register sheet
+            continue
         figures = wb["Alle tal"]
         header = [c.value for c in figures[1]]
         assert "Oprindelse" in header, book.name

@@ -163,6 +163,7 @@ def test_seed_policies(catalog: Catalog) -> None:
             assert rules.count("direction-only") == 8
     assert counts == {
         "kalundborg-2019": (8, 0),
+        "nationale-maal": (5, 0),
         "roskilde-2015": (7, 0),
         "roskilde-handleplan-2021": (6, 0),
         "soenderborg-strategi": (2, 0),

@@ -82,7 +82,7 @@ def test_the_cli_waits_with_a_visible_message(tmp_path: Path) -> None:
     ws = Workspace.create(tmp_path / "ws", "t", 265)
     with Store.open(ws.db_path):
         pass
-    holder = hold_lock(ws.db_path, 1.5, tmp_path)
+    holder = hold_lock(ws.db_path, 5.0, tmp_path)  # longer than the CLI takes to start
     proc = subprocess.run(
         [sys.executable, "-m", "pejling", "imports", "-w", str(ws.root)],
         capture_output=True,

@@ -17,6 +17,7 @@ from pejling.cli.common import (
     open_store,
     open_workspace,
     refuse_lint_errors,
+    say,
 )
 from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
 from pejling.errors import WorkspaceError
@@ -106,8 +107,21 @@ def lint_cmd(
         list[Path] | None, typer.Argument(help="Policy files (default: all in the workspace).")
     ] = None,
     workspace: WorkspaceOpt = None,
+    rare_below: Annotated[
+        float,
+        typer.Option(
+            "--rare-below",
+            help="Warn when history shows a target's change was reached in fewer than this "
+            "percentage of municipality-windows (needs the workspace's store).",
+        ),
+    ] = 5.0,
 ) -> None:
-    """Check policies for clear, operational result goals (all issues at once; exit 1 on errors)."""
+    """Check policies for clear, operational result goals (all issues at once; exit 1 on errors).
+
+    With a workspace store, also warns about targets history says are almost never reached and
+    targets already met.
+    """
+    found: Workspace | None = None
     if files:
         ws_indicators: list[Path] = []
         try:
@@ -117,14 +131,19 @@ def lint_cmd(
 
             catalog = load_catalog(ws_indicators)
         else:
-            catalog = ws.catalog()
+            catalog, found = ws.catalog(), ws
         paths = files
     else:
         ws = open_workspace(workspace)
-        catalog = ws.catalog()
+        catalog, found = ws.catalog(), ws
         paths = ws.policy_files()
+    results = lint_files(list(paths), catalog)
+    if found is not None:
+        from pejling.cli.similar_cmd import add_history_warnings
+
+        add_history_warnings(found, results, catalog, rare_below / 100)
     errors = 0
-    for path, _policy, issues in lint_files(list(paths), catalog):
+    for path, _policy, issues in results:
         for issue in issues:
             console.print(render_issue(issue), markup=False, soft_wrap=True)
         e, w, i = summarise(issues)
@@ -215,27 +234,55 @@ def status(
     """Status of every goal: baseline, latest, target, deadline, status and why.
 
     The same verdicts as the status report for the same period: figures the report suppresses
-    are not printed, and no status rests on them.
+    are not printed, and no status rests on them. A national policy (scope: national) gives the
+    goals × municipalities matrix: every municipality judged by the same rules, the count per
+    status, and breakdowns by sex and origin (docs/national-goals.md).
     """
     from pejling.cli.report_cmd import parse_as_of
 
     ws = open_workspace(workspace)
     language = lang.value if lang else ws.settings.workspace.language
-    reports = workspace_reports(ws, policy, parse_as_of(as_of, None), language)
+    period = parse_as_of(as_of, None)
+    if policy:
+        found = ws.find_policy(policy)
+        if found.policy.is_national:
+            from pejling.cli.national_status import run
+
+            run(ws, found, period, fmt.value, output, language)
+            return
+    reports = workspace_reports(ws, policy, period, language)
     emit(reports, fmt, output, language)
+    national = [lp.policy.id for lp in ws.load_policies() if lp.policy.is_national]
+    if national and policy is None:
+        say(
+            "Nationale mål (hver kommune vurderes): "
+            + ", ".join(f"`pejling status {pid}`" for pid in national)
+            if language == "da"
+            else "National goals (every municipality judged): "
+            + ", ".join(f"`pejling status {pid}`" for pid in national),
+            err=fmt is not OutputFormat.TABLE or output is not None,
+        )
 
 
 def workspace_reports(
-    ws: Workspace, policy_key: str | None, as_of: Period | None, lang: str
+    ws: Workspace,
+    policy_key: str | None,
+    as_of: Period | None,
+    lang: str,
+    *,
+    compare: bool = False,
 ) -> list[Report]:
-    """Judge one or all policies of a workspace (refuses policies with lint errors)."""
+    """Judge one or all policies of a workspace (refuses policies with lint errors);
+    `compare`: with the reports' comparison with other municipalities (for writing reports)."""
     from pejling.cli.report_cmd import build_reports
 
     catalog = ws.catalog()
     policies = [ws.find_policy(policy_key)] if policy_key else ws.load_policies()
+    # national policies are judged per municipality (`pejling status NATIONAL_POLICY`)
+    policies = [lp for lp in policies if not lp.policy.is_national]
     for lp in policies:
         refuse_lint_errors(ws, lp, catalog)
-    return build_reports(ws, policies, as_of, lang)
+    return build_reports(ws, policies, as_of, lang, compare=compare)
 
 
 def workspace_statuses(ws: Workspace, policy_key: str | None) -> list[GoalStatus]:
@@ -299,13 +346,26 @@ def _register_more() -> None:
     app.command("synth")(register_cmd.synth)
     app.command("report")(report_cmd.report)
     app.command("publish")(report_cmd.publish)
+    from pejling.cli.export_cmd import export as export_cmd
+
+    app.command("export")(export_cmd)
     app.command("demo")(demo_cmd.demo)
+    from pejling.cli.benchmark_cmd import benchmark
+
+    app.command("benchmark")(benchmark)
+    from pejling.cli import similar_cmd
+
+    app.command("similar")(similar_cmd.similar)
+    app.command("target")(similar_cmd.target)
     app.add_typer(sources_cmd.fetch_app, name="fetch")
     app.add_typer(sources_cmd.sources_app, name="sources")
     app.command("municipalities")(sources_cmd.municipalities_cmd)
     from pejling.cli.disclosure_cmd import disclosure_app
 
     app.add_typer(disclosure_app, name="disclosure")
+    from pejling.cli.grants_cmd import grants
+
+    app.command("grants")(grants)
 
 
 _register_more()

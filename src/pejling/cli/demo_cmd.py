@@ -89,7 +89,7 @@ def demo(
         _p, issues = lint_file(path, catalog)
         e, w, i = summarise(issues)
         console.print(f"  lint {ws.display(path)}: {e} fejl, {w} advarsler, {i} bemærkninger")
-    judged = workspace_reports(ws, None, None, lang)
+    judged = workspace_reports(ws, None, None, lang, compare=bool(reports))
     emit(judged, OutputFormat.TABLE, None, lang)
     counts: dict[str, int] = {}
     others = {"key": 0, "initiative": 0}
@@ -107,6 +107,11 @@ def demo(
         f"{others['initiative']} indsatsmål uden resultatmål. "
         f"Kør `pejling status -w {out}` for at se dem igen."
     )
+    national = [lp.policy.id for lp in ws.load_policies() if lp.policy.is_national]
+    for pid in national:
+        console.print(
+            f"Nationale mål for alle 98 kommuner: `pejling status {pid} -w {out}`.", markup=False
+        )
     if reports:
         _write_reports(ws, lang, judged)
 
@@ -163,3 +168,8 @@ def _write_reports(ws: Workspace, lang: str, reports: list[Report]) -> None:
             f"  {r.policy.title}: {r.policy.id}-status-{r.period_label}.html / .pdf / .xlsx / .docx"
         )
     console.print(f"[bold]Offentligt websted:[/] {site.root / 'index.html'} ({site.pages} sider)")
+    national = [lp for lp in ws.load_policies() if lp.policy.is_national]
+    if national:
+        from pejling.cli.report_cmd import write_national_reports
+
+        write_national_reports(ws, national, None, lang, ("html", "pdf", "xlsx"), ws.reports_dir)

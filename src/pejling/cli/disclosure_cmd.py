@@ -52,6 +52,12 @@ def check(
         limit = threshold or ws.settings.disclosure.threshold
     result = check_folder(folder, threshold=limit, catalog=catalog)
     da = language == "da"
+    if result.data_files:  # the long-format downloads (site's data/, `pejling export`)
+        say(
+            f"{folder}: {result.data_files} datafiler med alle tal læst"
+            if da
+            else f"{folder}: read {result.data_files} data files of every figure"
+        )
     say(
         f"{folder}: {result.workbooks} projektmapper og {result.pages} sider læst, "
         f"{result.facts} tal, heraf {result.hidden} diskretionerede, {result.relations} relationer "
@@ -63,7 +69,7 @@ def check(
     )
     for note in result.notes:
         say(f"  {note}", err=True)
-    if not result.workbooks:
+    if not result.workbooks and not result.data_files:
         raise UserError(
             f"{folder}: ingen rapport-projektmapper fundet; intet at kontrollere"
             if da

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,9 @@ from pejling.report.parallel import charts_for
 from pejling.report.texts import SYNTHETIC_LINE, status_label
 from pejling.spec.catalog import Catalog
 from pejling.workspace import LoadedPolicy, Workspace
+
+if TYPE_CHECKING:
+    from pejling.national.report import NationalReport
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -63,18 +66,108 @@ def _lang(ws: Workspace, lang: str | None) -> str:
     return value
 
 
-def _policies(ws: Workspace, key: str | None) -> list[LoadedPolicy]:
+def _split(
+    ws: Workspace, key: str | None, *, national_reports: bool = True
+) -> tuple[list[LoadedPolicy], list[LoadedPolicy]]:
+    """The municipal and the national policies to report on (one named, or every policy)."""
     policies = [ws.find_policy(key)] if key else ws.load_policies()
-    if not policies:
+    national = [lp for lp in policies if lp.policy.is_national]
+    municipal = [lp for lp in policies if not lp.policy.is_national]
+    if not national_reports:
+        for lp in national:
+            say(
+                f"Springer over {ws.display(lp.path)}: nationale mål (scope: national) har deres "
+                f"egen rapport (`pejling report {lp.policy.id}`)."
+            )
+        national = []
+    if not municipal and not national:
         raise UserError(f"no policies in {ws.policies_dir}; add one or run `pejling demo`")
     catalog = ws.catalog()
-    for lp in policies:
+    for lp in [*municipal, *national]:
         refuse_lint_errors(ws, lp, catalog)
-    return policies
+    return municipal, national
+
+
+def _policies(ws: Workspace, key: str | None) -> list[LoadedPolicy]:
+    """The municipal policies (national ones are named and skipped: the public site has no
+    national pages yet)."""
+    municipal, _national = _split(ws, key, national_reports=False)
+    if not municipal:
+        raise UserError(
+            f"no municipal policies in {ws.policies_dir}; add one or run `pejling demo`"
+        )
+    return municipal
+
+
+def build_national_reports(
+    ws: Workspace, policies: list[LoadedPolicy], as_of: Period | None, lang: str
+) -> list[NationalReport]:
+    """Judge national policies in every municipality (suppressed jointly with the workspace's
+    publishable municipal policies, as `pejling status`) and benchmark their outcome
+    indicators, each once."""
+    from pejling.national.goals import national_status
+    from pejling.national.report import build_national_report, national_benchmarks
+
+    if not policies:
+        return []
+    catalog = ws.catalog()
+    together = [lp.policy for lp in _published_with(ws, [], catalog)]
+    out = []
+    with open_store(ws, read_only=True) as store:
+        for lp in policies:
+            ns = national_status(
+                store, lp.policy, as_of, ws.settings, catalog=catalog, together=together, lang=lang
+            )
+            out.append(build_national_report(ns, national_benchmarks(store, catalog, ns)))
+    return out
+
+
+def write_national_reports(
+    ws: Workspace,
+    policies: list[LoadedPolicy],
+    as_of: Period | None,
+    lang: str,
+    formats: tuple[str, ...],
+    target: Path,
+) -> None:
+    """Write the national report of each national policy (HTML, PDF, XLSX) and say so."""
+    from pejling.national.report_render import write_national_files
+
+    wanted = tuple(f for f in formats if f in ("html", "pdf", "xlsx"))
+    if not policies:
+        return
+    if not wanted:
+        say("Den nationale rapport findes som HTML, PDF og Excel; --format docx springes over.")
+        return
+    with lazy_progress("Nationale rapporter") as progress:
+        progress("nationale mål og sammenligning", 0, len(policies))
+        reports = build_national_reports(ws, policies, as_of, lang)
+        for i, nr in enumerate(reports):
+            progress(f"{nr.status.policy.id}: skriver", i, len(reports))
+            files = write_national_files(nr, target, wanted)
+            progress(nr.status.policy.id, i + 1, len(reports))
+            if nr.synthetic:
+                console.print(SYNTHETIC_LINE[lang])
+            meeting = ", ".join(
+                f"{s.goal.label}: {s.goal.main.counts.meeting}" for s in nr.sections
+            )
+            say(
+                f"{nr.status.policy.title} ({nr.status.as_of.label}; {nr.municipalities} kommuner; "
+                f"har nået målet – {meeting})",
+                style="bold",
+            )
+            for path in (files.html, files.pdf, files.xlsx):
+                if path is not None:
+                    say(f"  Skrev {ws.display(path)}")
 
 
 def build_reports(
-    ws: Workspace, policies: list[LoadedPolicy], as_of: Period | None, lang: str
+    ws: Workspace,
+    policies: list[LoadedPolicy],
+    as_of: Period | None,
+    lang: str,
+    *,
+    compare: bool = True,
 ) -> list[Report]:
     """Evaluate, judge and disclosure-control the reports of these policies (one store session).
 
@@ -83,7 +176,12 @@ def build_reports(
     evaluated too and suppressed jointly with these, so a report written on its own, the site,
     every workbook and `pejling status` show the same figures and none gives away what another
     hides. This is also what `pejling status` prints, so the command line and the reports agree.
+
+    `compare`: add the comparison with other municipalities (`pejling.report.comparison`); its
+    benchmarks are computed once for all the reports (`pejling status` does without).
     """
+    from pejling.national.goals import national_drafts
+    from pejling.report.comparison import ComparisonSource, build_comparison
     from pejling.report.model import build_publication, default_as_of
 
     catalog = ws.catalog()
@@ -93,6 +191,7 @@ def build_reports(
     with open_store(ws, read_only=True) as store:
         cache = ObservationCache(store)
         caches: dict[str, ObservationCache] = {}
+        comparisons = ComparisonSource(store, catalog)
         drafts = []
         for lp in together:
             period = as_of or default_as_of(lp.policy, catalog, cache)
@@ -111,7 +210,39 @@ def build_reports(
                     cache=c,
                 )
             )
+            if compare:
+                drafts[-1].comparison = build_comparison(
+                    lp.policy, catalog, comparisons, period, threshold
+                )
+        # the national reports publish every municipality's figures: controlled jointly with
+        # the municipal reports, so that neither gives away what the other hides
+        for lp in _published_national(ws, catalog):
+            drafts.extend(
+                national_drafts(
+                    store,
+                    lp.policy,
+                    catalog,
+                    as_of,
+                    threshold=threshold,
+                    min_persons=min_persons,
+                    lang=lang,
+                )
+            )
     return build_publication(drafts)[: len(policies)]
+
+
+def _published_national(ws: Workspace, catalog: Catalog) -> list[LoadedPolicy]:
+    """The workspace's national policies that could be published (no lint errors)."""
+    from pejling.spec.lint import lint_file
+
+    out = []
+    for lp in ws.load_policies():
+        if not lp.policy.is_national:
+            continue
+        _p, issues = lint_file(lp.path, catalog)
+        if not any(i.severity.value == "error" for i in issues):
+            out.append(lp)
+    return out
 
 
 def _published_with(
@@ -123,7 +254,7 @@ def _published_with(
     chosen = {lp.policy.id for lp in policies}
     others = []
     for lp in ws.load_policies():
-        if lp.policy.id in chosen:
+        if lp.policy.id in chosen or lp.policy.is_national:
             continue
         _p, issues = lint_file(lp.path, catalog)
         if not any(i.severity.value == "error" for i in issues):
@@ -152,7 +283,9 @@ def report(
 
     Goals are judged on the data known at the end of the report period (a goal whose deadline
     has passed on its value at the deadline); figures resting on fewer persons than the
-    disclosure threshold in pejling.toml are suppressed, and no status rests on them.
+    disclosure threshold in pejling.toml are suppressed, and no status rests on them. A national
+    policy (scope: national) gets the national report (HTML, PDF, Excel): every goal in all 98
+    municipalities, a map and, for outcome indicators, the case-mix comparison.
     """
     ws = open_workspace(workspace)
     language = _lang(ws, lang)
@@ -160,9 +293,10 @@ def report(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"--format {fmt!r}: expected some of {', '.join(FORMATS)}")
-    policies = _policies(ws, policy)
-    reports = build_reports(ws, policies, parse_as_of(as_of, year), language)
+    policies, national = _split(ws, policy)
+    period = parse_as_of(as_of, year)
     target = out or ws.reports_dir
+    reports = build_reports(ws, policies, period, language) if policies else []
     needs_charts = bool({"html", "pdf", "docx"} & set(formats))
     rendered = charts_for(reports) if needs_charts else iter([None] * len(reports))
     with lazy_progress("Rapporter") as progress:
@@ -182,6 +316,7 @@ def report(
             for path in (files.html, files.pdf, files.xlsx, files.docx):
                 if path is not None:
                     say(f"  Skrev {ws.display(path)}")
+    write_national_reports(ws, national, period, language, formats, target)
 
 
 @guard

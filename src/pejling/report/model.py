@@ -31,6 +31,7 @@ from pejling.evaluation.texts import series_name
 from pejling.groups import group_key
 from pejling.periods import Period
 from pejling.reference.municipalities import name_of
+from pejling.report.comparison import Comparison, protect_comparison
 from pejling.report.data import ObservationCache, ReportSource
 from pejling.report.protection import protect
 from pejling.report.texts import labels
@@ -114,6 +115,9 @@ class MapView:
     n: int
     source_label: str = ""
     synthetic: bool = False
+    #: every figure of the map as published (the municipalities and the nation), by cell key,
+    #: for the data download (`pejling.report.download`)
+    cells: dict[CellKey, ShownPoint] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,9 @@ class Report:
     synthetic: bool = False
     min_persons: int = DEFAULT_MIN_PERSONS
     estimated: bool = False  # some figures are estimates from a weighted sample
+    #: the comparison with other municipalities (None: not made, e.g. a report built without a
+    #: store; a made comparison without benchmarks says why in `Comparison.missing`)
+    comparison: Comparison | None = None
 
     def goals(self) -> list[GoalSection]:
         """All goal and key-figure sections in document order."""
@@ -314,6 +321,8 @@ class ReportDraft:
     cells: dict[CellKey, Cell]
     points: dict[CellKey, Point]
     specs: dict[str, IndicatorSpec]
+    #: the comparison with other municipalities (None: not made, e.g. without a store)
+    comparison: Comparison | None = None
 
 
 def build_report(
@@ -545,6 +554,8 @@ def finish_report(draft: ReportDraft, safe: Mapping[CellKey, Cell]) -> Report:
                 counts[st.status] += 1
                 if st.uncertain and st.is_verdict:
                     uncertain[st.status] += 1
+    comparison = protect_comparison(draft.comparison, catalog, safe)
+    synthetic = synthetic or bool(comparison and comparison.indicators and comparison.synthetic)
     published_keys = {k for plan in plans for line in plan[0] for k in line[4]} | {
         k for plan in plans for k in plan[1]
     }
@@ -568,6 +579,7 @@ def finish_report(draft: ReportDraft, safe: Mapping[CellKey, Cell]) -> Report:
         min_persons=min_persons,
         estimated=any(p.estimated for th in themes for g in th.goals for v in g.series
                       for p in v.points),
+        comparison=comparison,
     )  # fmt: skip
 
 
@@ -683,7 +695,8 @@ def _map_view(
     synthetic = any(points[k].synthetic for k in keys)
     source = keys[0][3] if keys else ""
     return MapView(period, values, national, rank, sum(v is not None for v in values.values()),
-                   _source_name(source, synthetic, lang), synthetic)  # fmt: skip
+                   _source_name(source, synthetic, lang), synthetic,
+                   dict(zip(keys, shown, strict=True)))  # fmt: skip
 
 
 def _hidden_periods(views: list[SeriesView]) -> set[str]:

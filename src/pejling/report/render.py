@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -33,6 +33,11 @@ from pejling.report.model import GoalSection, Report, SeriesView, ShownPoint
 from pejling.report.texts import STATUS_COLOUR, labels, status_label
 from pejling.spec.indicator import IndicatorSpec
 from pejling.spec.policy import GoalComment
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pejling.report.download import DataDownload
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHART_WIDTH = 400  # px in the HTML, about the SVG's own width (14 px text)
@@ -309,6 +314,23 @@ def _report_globals(env: Environment, report: Report) -> None:
     env.globals["figure_table"] = lambda g: figure_table(g, report.municipality_name, report.lang)
     env.globals["series_tables"] = lambda g: series_tables(g, report.municipality_name, report.lang)
     env.globals["summary_sentences"] = summary_sentences
+    _comparison_globals(env, report.lang)
+
+
+def _comparison_globals(env: Environment, lang: str) -> None:
+    """The comparison section's words (`pejling.report.comparison_texts`)."""
+    from pejling.report import comparison_texts as ct
+
+    env.globals.update(
+        cmp_sentences=lambda ic, name: ct.sentences(ic, name, lang),
+        cmp_missing=lambda c: ct.missing_sentence(c, lang),
+        cmp_similar_how=lambda c: ct.similar_how(c, lang),
+        cmp_similar_cells=lambda view, row: ct.similar_cells(view, row, lang),
+        cmp_similar_headings=lambda view: ct.similar_headings(view, lang),
+        cmp_row_headings=lambda: ct.row_headings(lang),
+        cmp_row_cells=lambda row: ct.row_cells(row, lang),
+        cmp_title=lambda ic: ct.title(ic, lang),
+    )
 
 
 def goal_page_name(g: GoalSection) -> str:
@@ -328,13 +350,22 @@ def render_goal_page(
     )  # fmt: skip
 
 
-def render_index(entries: list[IndexEntry], lang: str, generated: date) -> str:
-    """The public site's front page: every policy with its status counts and downloads."""
+def render_index(
+    entries: list[IndexEntry],
+    lang: str,
+    generated: date,
+    data: Sequence[DataDownload] = (),
+) -> str:
+    """The public site's front page: every policy with its status counts and downloads, and the
+    data files of every published figure (`pejling.report.download`)."""
+    from pejling.report.download import site_texts
+
     env = environment(lang)
     synthetic = any(e.report.synthetic for e in entries)
     return env.get_template("index.html.j2").render(
-        entries=entries, links=None, **_page(lang, generated, synthetic)
-    )
+        entries=entries, links=None, data=list(data), data_t=site_texts(lang),
+        **_page(lang, generated, synthetic),
+    )  # fmt: skip
 
 
 def _page(lang: str, generated: date, synthetic: bool = False) -> dict[str, Any]:

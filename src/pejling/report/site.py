@@ -7,6 +7,8 @@ no fonts, scripts or styles from the network — the CSS is inline and the chart
     <policy>/index.html             the report
     <policy>/<goal anchor>.html     one page per goal
     <policy>/<report>.pdf / .docx / .xlsx   downloads
+    data/pejling-observationer.csv / .parquet   every published figure, long format
+    data/LAES-MIG.txt               what the data files and their columns are
 
 The site is built in a temporary folder next to the target and swapped in at the end, so a
 failed build leaves the previous site untouched; an interrupted build removes its folder, and a
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from pejling.report.build import report_basename, write_atomic
 from pejling.report.docx_report import docx_bytes
+from pejling.report.download import write_site_data
 from pejling.report.model import Report
 from pejling.report.names import check_publishable
 from pejling.report.parallel import charts_for
@@ -113,6 +116,7 @@ class SiteSummary:
     pages: int
     pdfs: int
     workbooks: int
+    data_files: int = 0
 
 
 def publish_site(
@@ -190,7 +194,9 @@ def publish_site(
                     f"{report.policy.id}/{base}.docx",
                 )
             )
-        index = render_index(entries, lang, today or date.today())
+        generated = today or date.today()
+        data = write_site_data(reports, tmp, generated, lang)
+        index = render_index(entries, lang, generated, data)
         write_atomic(tmp / "index.html", index.encode())
         pages += 1
         (tmp / BUILD_MARK).unlink()
@@ -206,4 +212,4 @@ def publish_site(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return SiteSummary(out, pages, pdfs, books)
+    return SiteSummary(out, pages, pdfs, books, len(data))

@@ -309,6 +309,37 @@ def _municipalities(report: Report) -> tuple[list[str], list[list[Cell]], list[s
     return header, rows, formats
 
 
+def _comparison(report: Report) -> tuple[list[str], list[list[Cell]]]:
+    """The comparison section's benchmark tables in long format (or the sentence saying why
+    there are none)."""
+    from pejling.report.comparison_texts import missing_sentence, title
+
+    t = labels(report.lang)
+    c = report.comparison
+    header = [
+        t["goal"], t["period"], t["municipality_code"], t["municipality"], t["comparison_own"],
+        t["comparison_distance"], t["comparison_share_pct"], t["comparison_expected_pct"],
+        t["comparison_difference_pp"], t["comparison_lower"], t["comparison_upper"],
+        t["comparison_fifth"], t["suppressed"], t["indicator_id"],
+    ]  # fmt: skip
+    if c is None:
+        return header, []
+    missing = missing_sentence(c, report.lang)
+    if missing:
+        return header, [[missing, *([None] * (len(header) - 1))]]
+    distance = {r.code: r.distance for r in c.similar.rows} if c.similar else {}
+    rows: list[list[Cell]] = []
+    for ic in c.indicators:
+        for r in ic.rows:
+            lo, hi = r.interval if r.interval and not r.hidden else (None, None)
+            rows.append(
+                [title(ic, report.lang), ic.period, r.code, r.name, _yes(t, r.own),
+                 distance.get(r.code), r.observed, r.expected, r.difference, lo, hi,
+                 r.fifth, _yes(t, r.hidden), ic.indicator]
+            )  # fmt: skip
+    return header, rows
+
+
 def workbook_bytes(report: Report) -> bytes:
     """The workbook (read first, overview, every figure, municipalities, initiatives, notes)."""
     t = labels(report.lang)
@@ -320,6 +351,7 @@ def workbook_bytes(report: Report) -> bytes:
         "overview": t["summary"][:31],
         "figures": t["all_figures"][:31],
         "map": t["municipalities_sheet"][:31],
+        **({"comparison": t["comparison_sheet"][:31]} if report.comparison else {}),
         "initiatives": t["initiatives"][:31],
         "notes": t["data_notes"][:31],
     }
@@ -337,6 +369,11 @@ def workbook_bytes(report: Report) -> bytes:
 
     header, rows, formats = _municipalities(report)
     _sheet(wb.create_sheet(names["map"]), header, rows, {}, formats, {5})
+
+    if "comparison" in names:
+        header, rows = _comparison(report)
+        _sheet(wb.create_sheet(names["comparison"]), header, rows,
+               {5: "0.00", 6: "0.0", 7: "0.0", 8: "0.0", 9: "0.0", 10: "0.0"})  # fmt: skip
 
     irows: list[list[Cell]] = [
         [g.status.goal_id, g.title, i.title, i.owner, ", ".join(i.partners),

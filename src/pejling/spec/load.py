@@ -71,8 +71,13 @@ def _problem(model: type[BaseModel], loaded: LoadedYaml, err: Any) -> Problem:
             code="unknown-key",
         )
     if kind == "missing":
+        why = str(err.get("msg", ""))
         return Problem(
-            where, f"{context}'{path}' is missing", "it to be present", code="missing-key"
+            where,
+            f"{context}'{path}' is missing",
+            "it to be present",
+            "" if why in ("", "Field required") else why[:1].upper() + why[1:],
+            code="missing-key",
         )
     if kind == "enum":
         expected = err.get("ctx", {}).get("expected", "")

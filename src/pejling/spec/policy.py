@@ -12,9 +12,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from pejling.reference.municipalities import is_valid_code
+from pejling.reference.municipalities import NATIONAL_CODE, is_valid_code
 from pejling.spec.types import Direction, Frequency, GroupField, PeriodField, StrictModel
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -39,6 +40,17 @@ NEEDS_VALUE = {
     TargetKind.GAP,
     TargetKind.COUNT,
 }
+
+
+class Scope(StrEnum):
+    """Whose goals a policy sets: one municipality's, or every municipality's (national goals)."""
+
+    MUNICIPAL = "municipal"  # the goals of one municipality (`municipality`)
+    NATIONAL = "national"  # the goals apply to every municipality, each judged on its own figures
+
+
+NO_MUNICIPALITY = -1
+"""`Policy.municipality` before validation when the key is left out (a national policy)."""
 
 
 class InitiativeStatus(StrEnum):
@@ -249,10 +261,15 @@ class SourceDocument(StrictModel):
 
 
 class Policy(StrictModel):
-    """A municipal (or national) integration policy."""
+    """A municipal (or national) integration policy.
+
+    `scope: national` (docs/national-goals.md): the goals apply to every municipality, each
+    judged on its own figures; such a policy names no `municipality` (stored as 0).
+    """
 
     id: str = Field(pattern=ID_PATTERN)
-    municipality: int
+    scope: Scope = Scope.MUNICIPAL
+    municipality: int = Field(default=NO_MUNICIPALITY, validate_default=True)
     title: str = Field(min_length=1)
     adopted: date | None = None
     period: PolicyPeriod
@@ -265,13 +282,34 @@ class Policy(StrictModel):
 
     @field_validator("municipality")
     @classmethod
-    def _known_municipality(cls, code: int) -> int:
+    def _known_municipality(cls, code: int, info: ValidationInfo) -> int:
+        scope = info.data.get("scope")
+        if scope is Scope.NATIONAL:
+            if code != NO_MUNICIPALITY:
+                raise ValueError(
+                    "a national policy (scope: national) has no municipality: its goals apply "
+                    "to every municipality; remove the key"
+                )
+            return NATIONAL_CODE
+        if code == NO_MUNICIPALITY:
+            if scope is None:  # the scope itself is invalid (reported on its own line)
+                return NATIONAL_CODE
+            raise PydanticCustomError(
+                "missing",
+                "a municipal policy needs its municipality code (e.g. 265 Roskilde); for goals "
+                "that apply to every municipality write scope: national",
+            )
         if not is_valid_code(code):
             raise ValueError(
                 f"{code} is not a municipality code; expected one of the 98 codes "
                 "(e.g. 265 Roskilde, 326 Kalundborg, 540 Sønderborg) or 0 for national"
             )
         return code
+
+    @property
+    def is_national(self) -> bool:
+        """National goals: judged for every municipality (`pejling.national.goals`)."""
+        return self.scope is Scope.NATIONAL
 
     def goals(self) -> list[tuple[Theme, Goal]]:
         """Every goal with its theme, in document order."""

@@ -64,6 +64,8 @@ RULES: dict[str, Rule] = {
         Rule("no-deadline", Severity.WARNING, "the goal has no deadline; the policy end is used"),
         Rule("no-measurement", Severity.WARNING, "the goal does not say how often and from where it is measured"),
         Rule("none-without-initiatives", Severity.WARNING, "an initiative-only goal has no initiatives"),
+        Rule("target-rarely-reached", Severity.WARNING, "history in the workspace store says the target's change is almost never made (needs the store)"),
+        Rule("target-already-met", Severity.WARNING, "the municipality already meets the target (needs the store)"),
         Rule("baseline-value-from-data", Severity.INFO, "the baseline value is read from the data"),
         Rule("too-many-goals", Severity.INFO, f"more than {MAX_GOALS} goals: no longer few and clear"),
         Rule("theme-without-goals", Severity.INFO, "a theme has neither goals nor key figures"),
@@ -189,8 +191,9 @@ def check_goal(ctx: Context, goal: Goal) -> Iterator[LintIssue]:
                                  "no baseline: progress cannot be judged from a known start",
                                  "add baseline: {value, date, source}")  # fmt: skip
     elif b.value is None:
+        own = ": each municipality's own figure" if p.is_national else ""
         yield ctx.goal_issue(goal, "baseline-value-from-data", ("baseline", "date"),
-                             f"baseline value is read from the data for {b.date.label}")  # fmt: skip
+                             f"baseline value is read from the data for {b.date.label}{own}")  # fmt: skip
     if goal.measurement is None:
         yield ctx.goal_issue(goal, "no-measurement", ("target",),
                              "no measurement: how often and from which source?",
