@@ -3,6 +3,7 @@ advisor's expected value, on a small synthetic workspace for Roskilde (12.000 pe
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from datetime import date
@@ -268,3 +269,29 @@ def test_target_advisor_gets_the_expected_share(
     assert f"Forventet ud fra borgersammensætningen  {fmt_percent(own.expected)}" in out.stdout
     out = run("target", "test", "ikke-vestlige", "-w", str(workspace.root), "--as-of", "2021")
     assert "ikke beregnet" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("funnel", "fifth", "expected"),
+    [
+        ("within", 5, "Efter punktskønnet er Roskilde blandt den dårligste femtedel"),
+        ("below95", 5, "Roskilde er blandt den dårligste femtedel af kommunerne."),
+        ("within", 1, "Efter punktskønnet er Roskilde blandt den bedste femtedel"),
+        ("above998", 1, "Roskilde er blandt den bedste femtedel af kommunerne."),
+    ],
+)
+def test_a_fifth_inside_the_funnel_is_said_to_be_possibly_chance(
+    report: Report, funnel: str, fifth: int, expected: str
+) -> None:
+    """A fifth comes from the point estimate; inside the funnel's limits the sentence does not
+    let "inden for det forventede" and "blandt de dårligste" stand side by side unexplained."""
+    ic = _comparison(report).indicators[0]
+    assert ic.own is not None
+    rows = tuple(
+        dataclasses.replace(r, funnel=funnel, fifth=fifth, ranked=True) if r.own else r
+        for r in ic.rows
+    )
+    ic = dataclasses.replace(ic, rows=rows, higher_better=True)
+    last = sentences(ic, "Roskilde", "da")[-1]
+    assert last.startswith(expected)
+    assert ("tilfældigheder" in last) == (funnel == "within")

@@ -164,10 +164,10 @@ def sentences(ic: IndicatorComparison, name: str, lang: str) -> list[str]:
         out.append(t["comparison_better" if better else "comparison_worse"].format(name=name))
     if not own.ranked or own.fifth is None:
         out.append(t["comparison_unranked"].format(name=name, m=ic.min_persons))
-    elif own.fifth == 1:
-        out.append(t["comparison_best_fifth"].format(name=name))
-    elif own.fifth == 5:
-        out.append(t["comparison_worst_fifth"].format(name=name))
+    elif own.fifth in (1, 5):
+        # a fifth is decided by the point estimate; inside the funnel's limits it may be chance
+        key = "comparison_best_fifth" if own.fifth == 1 else "comparison_worst_fifth"
+        out.append(t[key + ("_chance" if funnel == "within" else "")].format(name=name))
     else:
         out.append(t["comparison_nth_fifth"].format(name=name, n=own.fifth))
     return out
