@@ -33,6 +33,7 @@ from pejling.national.benchmark import (
     hidden,
     resolve,
 )
+from pejling.national.benchmark_texts import FUNNEL_NAMES, covariate_list
 from pejling.national.practice import good_practice
 from pejling.periods import Period
 from pejling.report.texts import SYNTHETIC_LINE
@@ -49,24 +50,6 @@ class BenchmarkFormat(StrEnum):
     XLSX = "xlsx"
 
 
-COVARIATE_NAMES = {
-    "age": "alder",
-    "sex": "køn",
-    "origin": "herkomst",
-    "country_group": "oprindelseslandegruppe",
-    "basis": "opholdsgrundlag",
-    "education": "medbragt uddannelse",
-    "since_arrival": "år siden indrejse",
-    "period": "år",
-    "local_unemployment": "lokal ledighed",
-}
-FUNNEL = {
-    "within": "inden for",
-    "above95": "over (95 %)",
-    "above998": "over (99,8 %)",
-    "below95": "under (95 %)",
-    "below998": "under (99,8 %)",
-}
 HEADERS = [
     "Kommune", "Personer", "Faktisk", "Forventet", "Forskel", "95 %-interval", "Faktisk/forventet",
     "Krympet forskel", "Tragt", "Rang (median)", "Rang 95 %", "P(bedste 1/5)", "P(dårligste 1/5)",
@@ -104,7 +87,7 @@ def _cells(r: MunicipalityBenchmark, hide: bool) -> list[str]:
         f"{fmt_number(lo)} til {fmt_number(hi)}",
         fmt_number(r.ratio, 2) if math.isfinite(r.ratio) else "–",
         fmt_pp(r.shrunken),
-        FUNNEL[r.funnel],
+        FUNNEL_NAMES[r.funnel],
         rank,
         rank_interval,
         _p(r.p_top_fifth),
@@ -122,7 +105,7 @@ def _ordered(result: BenchmarkResult) -> list[MunicipalityBenchmark]:
 def describe(result: BenchmarkResult) -> list[str]:
     """The lines above a benchmark's table: what was compared and how well the model fits."""
     m = result.model
-    covariates = ", ".join(COVARIATE_NAMES.get(c, c) for c in m.covariates)
+    covariates = covariate_list(m.covariates)
     explained = "–" if result.explained is None else fmt_percent(100 * result.explained, 0)
     better = "højere" if result.higher_better else "lavere"
     return [
@@ -370,7 +353,7 @@ def _xlsx(results: Sequence[BenchmarkResult], threshold: int, path: Path, synthe
             sheet.append([
                 r.name, r.municipality, r.persons, r.observed_share, r.expected_share,
                 r.difference, *r.difference_interval,
-                r.ratio if math.isfinite(r.ratio) else None, r.shrunken, FUNNEL[r.funnel],
+                r.ratio if math.isfinite(r.ratio) else None, r.shrunken, FUNNEL_NAMES[r.funnel],
                 r.rank, r.rank_median, *(r.rank_interval or (None, None)), r.p_top_fifth,
                 r.p_bottom_fifth, r.fifth,
             ])  # fmt: skip

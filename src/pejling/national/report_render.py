@@ -26,17 +26,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pejling.evaluation.status import GOAL_CODES, GoalStatus, GoalStatusCode
 from pejling.formatting import fmt_number, fmt_pp, fmt_value
 from pejling.national.benchmark import BenchmarkResult, MunicipalityBenchmark
+from pejling.national.benchmark_texts import FUNNEL_NAMES, covariate_list
 from pejling.national.report import GoalComparison, NationalReport, NationalSection
 from pejling.report.build import write_atomic
 from pejling.report.charts import (
-    SCHEMA,
-    _axis_format,
-    _bornholm_frame,
-    _config,
-    _geo_features,
+    choropleth_spec,
     data_uri,
     render_svg,
-    unit_title,
 )
 from pejling.report.render import _page, environment, render_pdf
 from pejling.report.texts import STATUS_COLOUR, labels, status_label
@@ -44,24 +40,6 @@ from pejling.safe_export import protect_sheet
 
 FORMATS = ("html", "pdf", "xlsx")
 
-FUNNEL = {
-    "within": "inden for",
-    "above95": "over (95 %)",
-    "above998": "over (99,8 %)",
-    "below95": "under (95 %)",
-    "below998": "under (99,8 %)",
-}
-COVARIATES = {
-    "age": "alder",
-    "sex": "køn",
-    "origin": "herkomst",
-    "country_group": "oprindelseslandegruppe",
-    "basis": "opholdsgrundlag",
-    "education": "medbragt uddannelse",
-    "since_arrival": "år siden indrejse",
-    "period": "år",
-    "local_unemployment": "lokal ledighed",
-}
 MOVEMENT = {"positive": "positiv", "negative": "negativ", "unchanged": "uændret"}
 HIDDEN = "–"
 
@@ -81,62 +59,8 @@ class NationalFiles:
 def values_map_spec(
     values: dict[int, float | None], unit: str, *, lower_better: bool, lang: str = "da"
 ) -> dict[str, Any]:
-    """A choropleth of {municipality code: value} in the report maps' look (viridis, reversed
-    when lower is better; grey "no published figure" swatch; Bornholm's inset framed)."""
-    feats = []
-    for f in _geo_features():
-        g = copy.copy(f)
-        props = dict(f["properties"])
-        props["value"] = values.get(props["code"])
-        g["properties"] = props
-        feats.append(g)
-    return {
-        "$schema": SCHEMA,
-        "width": 360,
-        "height": 300,
-        "projection": {"type": "transverseMercator", "rotate": [-10.5, 0, 0]},
-        "data": {"values": feats},
-        "layer": [
-            {
-                "transform": [{"filter": "datum.properties.value == null"}],
-                "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.4},
-                "encoding": {
-                    "description": {"field": "properties.name"},
-                    "fill": {
-                        "datum": labels(lang)["map_no_figure"],
-                        "type": "nominal",
-                        "scale": {"range": ["#d9d9d9"]},
-                        "legend": {"title": None, "orient": "right", "symbolType": "square"},
-                    },
-                },
-            },
-            {
-                "data": {"values": [_bornholm_frame()]},
-                "mark": {"type": "geoshape", "fill": None, "stroke": "#888888", "strokeWidth": 0.8},
-            },
-            {
-                "transform": [{"filter": "datum.properties.value != null"}],
-                "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.4},
-                "encoding": {
-                    "description": {"field": "properties.name"},
-                    "color": {
-                        "field": "properties.value",
-                        "type": "quantitative",
-                        "title": unit_title(unit, lang),
-                        "scale": {"scheme": "viridis", "reverse": lower_better},
-                        "legend": {
-                            "format": _axis_format(unit),
-                            "orient": "right",
-                            "direction": "vertical",
-                            "gradientLength": 170,
-                            "tickCount": 4,
-                        },
-                    },
-                },
-            },
-        ],
-        "config": _config(),
-    }
+    """A choropleth of {municipality code: value} in the report maps' look."""
+    return choropleth_spec(values, unit, lower_better=lower_better, lang=lang)
 
 
 @dataclass(frozen=True)
@@ -292,13 +216,13 @@ def comparison_cells(r: MunicipalityBenchmark) -> dict[str, str]:
         "shrunken": _num(r.shrunken),
         "fifth": "–" if r.fifth is None else f"{r.fifth}.",
         "rank": rank,
-        "funnel": FUNNEL.get(r.funnel, r.funnel),
+        "funnel": FUNNEL_NAMES.get(r.funnel, r.funnel),
     }
 
 
 def model_text(result: BenchmarkResult) -> str:
     """The covariates of the model in Danish."""
-    return ", ".join(COVARIATES.get(c, c) for c in result.model.covariates)
+    return covariate_list(result.model.covariates)
 
 
 def explained_text(result: BenchmarkResult) -> str:
@@ -484,7 +408,7 @@ def _comparison_rows(c: GoalComparison) -> tuple[list[str], list[list[Cell]], di
         rows.append(
             [ln.code, ln.name, r.persons, r.observed_share, r.expected_share, r.difference, lo,
              hi, r.shrunken, r.fifth, r.rank_median, ri[0] if ri else None,
-             ri[1] if ri else None, FUNNEL.get(r.funnel, r.funnel), "Ja" if r.ranked else "Nej",
+             ri[1] if ri else None, FUNNEL_NAMES.get(r.funnel, r.funnel), "Ja" if r.ranked else "Nej",
              None]
         )  # fmt: skip
     fmts = {2: "#,##0", **{i: "0.0" for i in range(3, 9)}, 10: "0"}

@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -333,30 +334,21 @@ def _geo_features() -> tuple[Spec, ...]:
     return tuple(data["features"])
 
 
-def map_spec(
-    section: GoalSection, municipality: int, lang: str, outline: bool = True
-) -> Spec | None:
-    """Choropleth of the 98 municipalities with this one outlined.
-
-    With `outline=False` the spec has no outline layer and no description, so it is the same for
-    every municipality of a national run: `render_map` renders it once and draws the outline
-    into the SVG.
-    """
-    m = section.map
-    if m is None or section.spec is None:
-        return None
+def choropleth_spec(
+    values: Mapping[int, float | None], unit: str, *, lower_better: bool, lang: str
+) -> Spec:
+    """Choropleth of {municipality code: value} for the 98 municipalities: viridis (reversed when
+    lower is better), a grey swatch for "no published figure", Bornholm's inset framed. The
+    municipal reports' maps and the national report's maps share it."""
     feats = []
     for f in _geo_features():
         g = copy.copy(f)
         props = dict(f["properties"])
-        props["value"] = m.values.get(props["code"])
+        props["value"] = values.get(props["code"])
         g["properties"] = props
         feats.append(g)
-    fmt = _axis_format(section.unit)
-    reverse = section.spec.direction is not None and section.spec.direction.sign < 0
-    spec: Spec = {
+    return {
         "$schema": SCHEMA,
-        "description": map_alt(section, municipality, lang),
         "width": 360,
         "height": 300,
         "projection": {"type": "transverseMercator", "rotate": [-10.5, 0, 0]},
@@ -388,10 +380,10 @@ def map_spec(
                     "color": {
                         "field": "properties.value",
                         "type": "quantitative",
-                        "title": unit_title(section.unit, lang),
-                        "scale": {"scheme": "viridis", "reverse": reverse},
+                        "title": unit_title(unit, lang),
+                        "scale": {"scheme": "viridis", "reverse": lower_better},
                         "legend": {
-                            "format": fmt,
+                            "format": _axis_format(unit),
                             "orient": "right",
                             "direction": "vertical",
                             "gradientLength": 170,
@@ -400,15 +392,33 @@ def map_spec(
                     },
                 },
             },
+        ],
+        "config": _config(),
+    }
+
+
+def map_spec(
+    section: GoalSection, municipality: int, lang: str, outline: bool = True
+) -> Spec | None:
+    """Choropleth of the 98 municipalities with this one outlined.
+
+    With `outline=False` the spec has no outline layer and no description, so it is the same for
+    every municipality of a national run: `render_map` renders it once and draws the outline
+    into the SVG.
+    """
+    m = section.map
+    if m is None or section.spec is None:
+        return None
+    reverse = section.spec.direction is not None and section.spec.direction.sign < 0
+    spec = choropleth_spec(m.values, section.unit, lower_better=reverse, lang=lang)
+    if outline:
+        spec["description"] = map_alt(section, municipality, lang)
+        spec["layer"].append(
             {
                 "transform": [{"filter": f"datum.properties.code == {municipality}"}],
                 "mark": {"type": "geoshape", "fill": None, "stroke": OUTLINE, "strokeWidth": 2},
-            },
-        ][: 4 if outline else 3],
-        "config": _config(),
-    }
-    if not outline:
-        del spec["description"]
+            }
+        )
     return spec
 
 

@@ -1,0 +1,34 @@
+"""Danish names for the benchmark's covariates and funnel verdicts, shared by the command line
+and the national report so the two word a benchmark the same way."""
+
+from __future__ import annotations
+
+#: the case-mix model's covariates (`CaseMixModel.covariates`)
+COVARIATE_NAMES = {
+    "age": "alder",
+    "sex": "køn",
+    "origin": "herkomst",
+    "country_group": "oprindelseslandegruppe",
+    "basis": "opholdsgrundlag",
+    "education": "medbragt uddannelse",
+    "since_arrival": "år siden indrejse",
+    "period": "år",
+    "local_unemployment": "lokal ledighed",
+}
+
+#: a municipality's place in the funnel plot (`MunicipalityBenchmark.funnel`)
+FUNNEL_NAMES = {
+    "within": "inden for",
+    "above95": "over (95 %)",
+    "above998": "over (99,8 %)",
+    "below95": "under (95 %)",
+    "below998": "under (99,8 %)",
+}
+
+
+def covariate_list(covariates: tuple[str, ...] | list[str]) -> str:
+    """ "alder, køn, …" in the model's order."""
+    return ", ".join(COVARIATE_NAMES.get(c, c) for c in covariates)
+
+
+__all__ = ["COVARIATE_NAMES", "FUNNEL_NAMES", "covariate_list"]
