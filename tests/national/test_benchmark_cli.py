@@ -141,3 +141,25 @@ def test_good_practice_names_the_significantly_better_municipalities(
     better = {m for m, r in rows.items() if r.get("funnel") in {"above95", "above998"}
               and r.get("rank") is not None}  # fmt: skip
     assert {b["municipality"] for b in best} == better
+
+
+def test_the_duration_benchmark_is_listed(run: Run, workspace: Path) -> None:
+    """Without indicators the command ends with the duration benchmark (time from the programme
+    start to the first job): in the JSON with its model, Σ E = Σ O, and in the table in Danish."""
+    data = json.loads(run("benchmark", "-w", str(workspace), "--format", "json").stdout)
+    ids = [b["indicator"] for b in data["benchmarks"]]
+    assert ids[-1] == "time_to_first_job"
+    duration = data["benchmarks"][-1]
+    assert duration["model"] == "duration"
+    assert duration["follow_up_months"] == 36
+    assert duration["covariates"][0] == "duration"
+    assert duration["expected"] == pytest.approx(duration["observed"], rel=1e-9)
+    rows = [r for r in data["municipalities"] if r["indicator"] == "time_to_first_job"]
+    assert rows
+    assert all("persons" not in r for r in rows if r["suppressed"])
+    out = run("benchmark", "time_to_first_job", "-w", str(workspace), "--periods", "5",
+              "--min-persons", "30").stdout  # fmt: skip
+    assert "Tid fra programstart til første job (time_to_first_job), 2020–2024" in out
+    assert "varighedsmodel" in out
+    assert "måneder siden programstart" in out
+    assert "i job inden for 36 måneder" in out

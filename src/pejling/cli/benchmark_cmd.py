@@ -26,6 +26,7 @@ from pejling.cli.common import console, err_console, guard, open_store, open_wor
 from pejling.errors import UserError
 from pejling.formatting import fmt_number, fmt_percent, fmt_pp
 from pejling.national.benchmark import (
+    DURATION_ID,
     MIN_PERSONS,
     BenchmarkResult,
     MunicipalityBenchmark,
@@ -108,22 +109,54 @@ def describe(result: BenchmarkResult) -> list[str]:
     covariates = covariate_list(m.covariates)
     explained = "–" if result.explained is None else fmt_percent(100 * result.explained, 0)
     better = "højere" if result.higher_better else "lavere"
-    return [
+    fit = (
+        f"{covariates} ({fmt_number(m.cells, 0)} celler, {m.parameters} parametre, overspredning "
+        f"φ {fmt_number(m.dispersion, 2)}: intervallerne er gjort "
+        f"{fmt_number(m.dispersion**0.5, 2)} gange bredere)."
+    )
+    head = (
         f"{result.title} ({result.indicator}), {result.period_label}; data pr. "
-        f"{result.as_of.strftime('%d.%m.%Y')}",
-        f"Hele landet: {fmt_number(result.persons, 0)} personer, {fmt_percent(result.national_share)}"
-        f" (forventet i alt = faktisk i alt: {fmt_number(result.expected, 0)} = "
-        f"{fmt_number(result.observed, 0)}). Bedst er {better}.",
-        f"Forventet ud fra en landsdækkende logistisk model uden kommunale led: {covariates} "
-        f"({fmt_number(m.cells, 0)} celler, {m.parameters} parametre, overspredning φ "
-        f"{fmt_number(m.dispersion, 2)}: intervallerne er gjort {fmt_number(m.dispersion**0.5, 2)}"
-        " gange bredere).",
+        f"{result.as_of.strftime('%d.%m.%Y')}"
+    )
+    if result.kind == "duration":
+        model = _describe_duration(result, fit)
+    else:
+        model = [
+            f"Hele landet: {fmt_number(result.persons, 0)} personer, "
+            f"{fmt_percent(result.national_share)} (forventet i alt = faktisk i alt: "
+            f"{fmt_number(result.expected, 0)} = {fmt_number(result.observed, 0)}). "
+            f"Bedst er {better}.",
+            f"Forventet ud fra en landsdækkende logistisk model uden kommunale led: {fit}",
+        ]
+    return [
+        head,
+        *model,
         f"Variation mellem kommunerne ud over tilfældighed: τ² {fmt_number(result.tau2_raw, 2)} "
         f"før og {fmt_number(result.tau2, 2)} (pct.-point²) efter justering; "
         f"personsammensætning og lokal ledighed forklarer {explained}.",
         f"Kommuner med under {result.min_persons} personer vises, men rangeres ikke "
         f"({result.ranked_units} rangeret). Rang: 1 er bedst; fordelingen af rangen i "
         f"{result.draws} træk (frø {result.seed}). Krympet forskel: trukket mod det forventede.",
+    ]
+
+
+def _describe_duration(result: BenchmarkResult, fit: str) -> list[str]:
+    """The duration benchmark's model lines (`pejling.national.duration`)."""
+    months = result.follow_up_months or 0
+    person_months = result.person_months or 0.0
+    return [
+        f"Hele landet: {fmt_number(result.persons, 0)} personer i deres første {months} "
+        f"måneder efter programstart, {fmt_number(person_months, 0)} måneder i risiko, "
+        f"{fmt_number(result.observed, 0)} første job (forventet i alt = faktisk i alt: "
+        f"{fmt_number(result.expected, 0)} = {fmt_number(result.observed, 0)}); "
+        f"{fmt_percent(result.national_share)} i job inden for {months} måneder. "
+        "Bedst er højere.",
+        "Forventet ud fra en landsdækkende varighedsmodel (diskret tid: sandsynligheden for "
+        f"første job i en måned, logistisk) uden kommunale led: {fit}",
+        f"Faktisk og forventet: andelen i job inden for {months} måneder efter programstart, "
+        "beregnet af kommunens faktiske og forventede månedlige chancer for første job; "
+        "faktisk/forventet: antal første job mod det forventede (O/E). Fraflytning til "
+        "udlandet og datadatoen afslutter opfølgningen (censurering).",
     ]
 
 
@@ -167,6 +200,8 @@ def records(results: Sequence[BenchmarkResult], threshold: int) -> list[dict[str
                         "fifth": r.fifth,
                     }
                 )
+                if result.kind == "duration":  # first jobs: O − E in events beside O/E
+                    row["observed_minus_expected"] = r.observed - r.expected
             out.append(row)
     return out
 
@@ -200,6 +235,12 @@ def summaries(results: Sequence[BenchmarkResult]) -> list[dict[str, Any]]:
             "synthetic": r.synthetic,
             "seed": r.seed,
             "draws": r.draws,
+            "model": r.kind,
+            **(
+                {"follow_up_months": r.follow_up_months, "person_months": r.person_months}
+                if r.kind == "duration"
+                else {}
+            ),
         }
         for r in results
     ]
@@ -366,7 +407,10 @@ def _xlsx(results: Sequence[BenchmarkResult], threshold: int, path: Path, synthe
 def benchmark(
     indicators: Annotated[
         list[str] | None,
-        typer.Argument(help="Indicator ids (default: every yes/no outcome in the register)."),
+        typer.Argument(
+            help="Indicator ids (default: every yes/no outcome in the register, and "
+            "time_to_first_job: the duration from the programme start to the first job)."
+        ),
     ] = None,
     workspace: Annotated[
         Path | None,
@@ -425,6 +469,7 @@ def benchmark(
     if not indicators and as_of is not None:
         done = {r.indicator for r in results}
         missing = [s.id for s in resolve(ws.catalog(), ()) if s.id not in done]
+        missing += [] if DURATION_ID in done else [DURATION_ID]
         if missing:
             say(f"Ingen fuldstændig periode {as_of} for: {', '.join(missing)}", err=True)
     synthetic = any(r.synthetic for r in results)

@@ -36,6 +36,9 @@ from pejling.suggest import did_you_mean
 
 Floats = npt.NDArray[np.float64]
 
+#: the duration benchmark's id (`pejling.national.duration`): time from the programme start to
+#: the first ordinary job; not a catalog indicator
+DURATION_ID = "time_to_first_job"
 #: the AKF integration benchmarks reported only municipalities with at least 80 immigrants
 MIN_PERSONS = 80
 #: yes/no indicators about effort or process rather than results: not benchmarked
@@ -124,6 +127,11 @@ class BenchmarkResult:
     synthetic: bool = False
     seed: int = SEED
     draws: int = DRAWS
+    #: "logistic" (a yes/no indicator) or "duration" (time to an event, `national.duration`)
+    kind: str = "logistic"
+    #: duration benchmarks: the follow-up (months since the start) and the months at risk
+    follow_up_months: int | None = None
+    person_months: float | None = None
 
     @property
     def period_label(self) -> str:
@@ -154,16 +162,18 @@ def resolve(catalog: Catalog, wanted: Sequence[str]) -> list[IndicatorSpec]:
     by_id = {s.id: s for s in available}
     out = []
     for name in wanted:
+        if name == DURATION_ID:
+            continue  # not a catalog indicator: `benchmark_store` runs the duration model
         if name not in by_id:
-            hint = did_you_mean(name, sorted(by_id))
+            hint = did_you_mean(name, sorted([*by_id, DURATION_ID]))
             why = (
                 "is not a yes/no outcome computed from the register"
                 if name in catalog.indicators
                 else "is not in the indicator catalog"
             )
             raise UserError(
-                f"indicator '{name}' {why}; benchmarkable: {', '.join(sorted(by_id))}"
-                + (f". {hint}" if hint else "")
+                f"indicator '{name}' {why}; benchmarkable: "
+                f"{', '.join(sorted([*by_id, DURATION_ID]))}" + (f". {hint}" if hint else "")
             )
         out.append(by_id[name])
     return out
@@ -198,7 +208,8 @@ def benchmark_store(
     min_persons: int = MIN_PERSONS,
     seed: int = SEED,
 ) -> list[BenchmarkResult]:
-    """Benchmarks of these (default: all benchmarkable) indicators from a workspace's register.
+    """Benchmarks of these (default: all benchmarkable) indicators from a workspace's register,
+    and the duration benchmark (`DURATION_ID`, `pejling.national.duration`) last.
 
     An indicator named here without a complete `year` is an error; of all indicators (none
     named), those without it are left out.
@@ -212,7 +223,9 @@ def benchmark_store(
     as_of = data_date(store)
     synthetic = register_provenance(store) == "synthetic"
     out = []
-    for spec in resolve(catalog, indicators):
+    named = [i for i in indicators if i != DURATION_ID]
+    specs = resolve(catalog, named) if named or not indicators else []
+    for spec in specs:
         assert spec.compute is not None
         try:
             periods = choose_periods(spec, as_of, year, pool)
@@ -236,7 +249,35 @@ def benchmark_store(
                 seed=seed,
             )
         )
+    if not indicators or DURATION_ID in indicators:
+        duration = _duration(store, as_of, year, pool, min_persons, synthetic, seed, indicators)
+        if duration is not None:
+            out.append(duration)
     return out
+
+
+def _duration(
+    store: Store,
+    as_of: date,
+    year: int | None,
+    pool: int,
+    min_persons: int,
+    synthetic: bool,
+    seed: int,
+    indicators: Sequence[str],
+) -> BenchmarkResult | None:
+    """The duration benchmark; without the year it is an error when named, else left out."""
+    from pejling.national.duration import duration_store
+
+    try:
+        return duration_store(
+            store, as_of, year=year, pool=pool, min_persons=min_persons, synthetic=synthetic,
+            seed=seed,
+        )  # fmt: skip
+    except UserError:
+        if indicators:
+            raise
+        return None
 
 
 def _by_municipality(cells: Cells, values: Floats) -> Floats:
@@ -279,8 +320,84 @@ def benchmark_cells(
     se_raw = (
         100 * np.sqrt(national * (1 - national) * _by_municipality(cells, cells.weight2)[codes]) / w
     )
+    figures = Figures(
+        codes=codes,
+        persons=np.asarray(n, dtype=np.float64),
+        successes=np.asarray(successes, dtype=np.float64),
+        observed=o,
+        expected=e,
+        variance=v,
+        observed_share=100 * o / w,
+        expected_share=100 * e / w,
+        difference=diff,
+        se=se,
+        raw=raw,
+        se_raw=se_raw,
+        national=national,
+    )
+    return finish(
+        figures,
+        model,
+        indicator=indicator,
+        title=title,
+        higher_better=higher_better,
+        periods=periods or tuple(sorted(set(cells.period.tolist()))),
+        as_of=as_of,
+        min_persons=min_persons,
+        synthetic=synthetic,
+        seed=seed,
+        draws=draws,
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Per municipality (arrays in the order of `codes`): what a benchmark model computed.
+
+    `difference` and `se` (points) are what the funnel, the shrinkage and the ranks work on;
+    `observed`, `expected` and `variance` (of O − E) give O/E and its interval; `raw` and
+    `se_raw` (points, around the national figure) give τ²_raw and so the share explained.
+    """
+
+    codes: npt.NDArray[np.int64]
+    persons: Floats
+    successes: Floats
+    observed: Floats
+    expected: Floats
+    variance: Floats
+    observed_share: Floats
+    expected_share: Floats
+    difference: Floats
+    se: Floats
+    raw: Floats
+    se_raw: Floats
+    national: float  # the national share, a fraction (the funnel's curves are drawn at it)
+
+
+def finish(
+    f: Figures,
+    model: CaseMixModel,
+    *,
+    indicator: str,
+    title: str,
+    higher_better: bool,
+    periods: tuple[str, ...],
+    as_of: date,
+    min_persons: int,
+    synthetic: bool,
+    seed: int,
+    draws: int,
+    kind: str = "logistic",
+    follow_up_months: int | None = None,
+    person_months: float | None = None,
+    persons_total: int | None = None,
+) -> BenchmarkResult:
+    """The funnel, shrinkage, ranks and fifths on top of a model's figures (any model: the
+    logistic one here, the duration model in `pejling.national.duration`)."""
+    codes, n, o, e, v = f.codes, f.persons, f.observed, f.expected, f.variance
+    diff, se = f.difference, f.se
     adjusted = dispersion(diff, se)
-    unadjusted = dispersion(raw, se_raw)
+    unadjusted = dispersion(f.raw, f.se_raw)
     tau2 = adjusted.tau2
     explained = 1 - tau2 / unadjusted.tau2 if unadjusted.tau2 > 0 else None
     total_se = np.sqrt(se**2 + tau2)
@@ -315,8 +432,8 @@ def benchmark_cells(
                 persons=int(n[i]),
                 observed=float(o[i]),
                 expected=float(e[i]),
-                observed_share=float(100 * o[i] / w[i]),
-                expected_share=float(100 * e[i] / w[i]),
+                observed_share=float(f.observed_share[i]),
+                expected_share=float(f.expected_share[i]),
                 difference=float(diff[i]),
                 difference_interval=(float(diff[i] - Z95 * se[i]), float(diff[i] + Z95 * se[i])),
                 ratio=ratio,
@@ -340,22 +457,22 @@ def benchmark_cells(
                 p_top_fifth=s.p_top_fifth if s else None,
                 p_bottom_fifth=s.p_bottom_fifth if s else None,
                 fifth=s.fifth if s else None,
-                successes=int(successes[i]),
+                successes=int(f.successes[i]),
             )
         )
     grid = np.unique(np.geomspace(max(5.0, float(n.min())), float(n.max()) * 1.1, 60).round())
-    lines = curve(grid, national, tau2, model.dispersion)
+    lines = curve(grid, f.national, tau2, model.dispersion)
     return BenchmarkResult(
         indicator=indicator,
         title=title,
         higher_better=higher_better,
-        periods=periods or tuple(sorted(set(cells.period.tolist()))),
+        periods=periods,
         as_of=as_of,
         model=model,
         observed=float(o.sum()),
         expected=float(e.sum()),
-        persons=int(n.sum()),
-        national_share=100 * national,
+        persons=int(n.sum()) if persons_total is None else persons_total,
+        national_share=100 * f.national,
         tau2=tau2,
         tau2_raw=unadjusted.tau2,
         phi=adjusted.phi,
@@ -377,6 +494,9 @@ def benchmark_cells(
         synthetic=synthetic,
         seed=seed,
         draws=draws,
+        kind=kind,
+        follow_up_months=follow_up_months,
+        person_months=person_months,
     )
 
 

@@ -3,8 +3,10 @@ and the national report so the two word a benchmark the same way."""
 
 from __future__ import annotations
 
-#: the case-mix model's covariates (`CaseMixModel.covariates`)
+#: the case-mix model's covariates (`CaseMixModel.covariates`; `duration`: the duration
+#: model's bands, `pejling.national.duration`)
 COVARIATE_NAMES = {
+    "duration": "måneder siden programstart",
     "age": "alder",
     "sex": "køn",
     "origin": "herkomst",
@@ -12,8 +14,12 @@ COVARIATE_NAMES = {
     "basis": "opholdsgrundlag",
     "education": "medbragt uddannelse",
     "since_arrival": "år siden indrejse",
+    "arrival_age": "alder ved indrejse",
     "period": "år",
     "local_unemployment": "lokal ledighed",
+    "origin:sex": "herkomst × køn",
+    "origin:age": "herkomst × alder",
+    "origin:local_unemployment": "herkomst × lokal ledighed",
 }
 
 #: a municipality's place in the funnel plot (`MunicipalityBenchmark.funnel`)

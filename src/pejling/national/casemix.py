@@ -45,6 +45,11 @@ MIN_LEVEL_PERSONS = 20
 #: ridge penalty ½·RIDGE·Σβ² on the covariates' coefficients (not the intercept), in units of
 #: persons: negligible against any level with persons in it, finite under separation
 RIDGE = 1e-3
+#: interactions with origin (Danish origin, immigrant, descendant): the Danish benchmark
+#: analyses fit their models separately for such groups, because women's employment and the
+#: pull of the local labour market differ between them; a main-effects model averages the
+#: groups and so misjudges municipalities with an unusual origin mix
+ORIGIN_INTERACTIONS = ("sex", "age", "local_unemployment")
 
 
 def _gram(exog: Floats | sparse.csr_matrix, weights: Floats) -> Floats:
@@ -168,7 +173,8 @@ def fit_case_mix(cells: Cells, *, pooled: bool = False, ridge: float = RIDGE) ->
         columns["period"] = cells.period
     levels: dict[str, tuple[str, ...]] = {}
     codes: list[Ints] = []
-    for name in (*COVARIATES, *(("period",) if pooled else ())):
+    extra = tuple(k for k in cells.covariates if k not in COVARIATES)
+    for name in (*COVARIATES, *extra, *(("period",) if pooled else ())):
         kept, code = _levels(columns[name], persons)
         if len(kept) < 2:
             continue
@@ -205,14 +211,36 @@ def fit_case_mix(cells: Cells, *, pooled: bool = False, ridge: float = RIDGE) ->
         data.append(np.ones(int((at > 0).sum())))
         offset += len(levels[name]) - 1
     covariates = tuple(levels)
+    at_level = {name: code[first] for code, name in zip(codes, levels, strict=True)}
+    u_centred = np.zeros(k_cells)
     if labour:
         u = unemployment[first]
-        centre = float(np.average(u, weights=w))
+        u_centred = u - float(np.average(u, weights=w))
         rows.append(np.arange(k_cells))
         cols.append(np.full(k_cells, offset))
-        data.append(u - centre)
+        data.append(u_centred)
         offset += 1
         covariates = (*covariates, "local_unemployment")
+    if "origin" in at_level:
+        origin = at_level["origin"]
+        for other in ORIGIN_INTERACTIONS:
+            if other == "local_unemployment":
+                if not labour:
+                    continue
+                value, width = u_centred, 1
+                column = np.zeros(k_cells, dtype=np.int64)
+            elif other in at_level:
+                width = len(levels[other]) - 1
+                column = at_level[other] - 1
+                value = (at_level[other] > 0).astype(np.float64)
+            else:
+                continue
+            on = np.flatnonzero((origin > 0) & (value != 0))
+            rows.append(on)
+            cols.append(offset + (origin[on] - 1) * width + column[on])
+            data.append(value[on])
+            offset += (len(levels["origin"]) - 1) * width
+            covariates = (*covariates, f"origin:{other}")
     exog = sparse.csr_matrix(
         (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
         shape=(k_cells, offset),

@@ -32,6 +32,10 @@ from pejling.store.database import Store
 #: the covariates read from the register, in model order (the local labour market is added
 #: from the shipped unemployment series, `unemployment_by_year`)
 COVARIATES = ("age", "sex", "origin", "country_group", "basis", "education", "since_arrival")
+#: covariates the yes/no benchmark adds (`cells_sql`): age at arrival, because a person's age
+#: and years in Denmark do not tell how old they were on arrival once the years since arrival
+#: are banded, and arriving at 45 rather than 25 weighs on finding a first job
+EXTRA_COVARIATES = ("arrival_age",)
 
 # Single years where the indicators' age bands are narrow (20-24-year-olds, the young adults of
 # the programme), five-year bands elsewhere.
@@ -46,6 +50,14 @@ _SINCE = (
     "WHEN x.d - x.arrival_date < 1096 THEN '2' WHEN x.d - x.arrival_date < 1461 THEN '3' "
     "WHEN x.d - x.arrival_date < 1826 THEN '4' WHEN x.d - x.arrival_date < 3652 THEN '5-9' "
     "ELSE '10+' END"
+)
+_ARRIVAL_AGE = (
+    "CASE WHEN x.arrival_date IS NULL THEN 'none' "
+    "WHEN x.arrival_date - x.birth_date < 16 * 365.25 THEN '00-15' "
+    "WHEN x.arrival_date - x.birth_date < 25 * 365.25 THEN '16-24' "
+    "WHEN x.arrival_date - x.birth_date < 35 * 365.25 THEN '25-34' "
+    "WHEN x.arrival_date - x.birth_date < 45 * 365.25 THEN '35-44' "
+    "WHEN x.arrival_date - x.birth_date < 55 * 365.25 THEN '45-54' ELSE '55+' END"
 )
 _COUNTRY = (
     "CASE WHEN x.origin = 'danish_origin' THEN 'danish' WHEN x.western THEN 'western' "
@@ -159,6 +171,7 @@ def cells_sql(spec: ComputeSpec, as_of: date, periods: list[PeriodRow]) -> str:
         "basis": _parse("coalesce(x.residence_basis, 'none')"),
         "education": _parse("coalesce(x.education_at_arrival, 'none')"),
         "since_arrival": _parse(_SINCE),
+        "arrival_age": _parse(_ARRIVAL_AGE),
     }
     outcome = exp.Case(ifs=[exp.If(this=_outer(numerator), true=num(1))], default=num(0))
     rows = sqlglot.select(
@@ -171,7 +184,7 @@ def cells_sql(spec: ComputeSpec, as_of: date, periods: list[PeriodRow]) -> str:
     ).from_(exp.alias_(exp.Subquery(this=inner), "x"))
     if costly:
         rows = rows.where(exp.and_(*[_outer(c) for c in costly]))
-    keys = ["municipality", "period", "y", *COVARIATES]
+    keys = ["municipality", "period", "y", *COVARIATES, *EXTRA_COVARIATES]
     grouped = (
         sqlglot.select(
             *[exp.column(k) for k in keys],
@@ -216,7 +229,7 @@ def collapse(store: Store, spec: ComputeSpec, as_of: date, periods: list[PeriodR
         municipality=np.asarray(table["municipality"], dtype=np.int64),
         period=np.asarray(table["period"], dtype=str),
         year=np.asarray(table["y"], dtype=np.int64),
-        covariates={k: np.asarray(table[k], dtype=str) for k in COVARIATES},
+        covariates={k: np.asarray(table[k], dtype=str) for k in (*COVARIATES, *EXTRA_COVARIATES)},
         persons=np.asarray(table["persons"], dtype=np.int64),
         weight=np.asarray(table["sw"], dtype=np.float64),
         outcome=np.asarray(table["sy"], dtype=np.float64),
