@@ -189,3 +189,31 @@ def group_relations(groups: Iterable[str]) -> list[list[str]]:
         for rel in relations
         if rel[0] in present and sum(k in present for k in rel) > 1
     ]
+
+
+def pooled_reveals(pool: Cell, parts: Sequence[Cell], threshold: int = 5) -> bool:
+    """Whether publishing a pooled figure (several periods summed, e.g. five cohort years) would
+    give away a part of it that the publication hides.
+
+    Why: a reader who has the pooled figure and the single periods published elsewhere in the
+    same publication (reports, site, download) can subtract: pool − published periods = the
+    rest. `parts` are the pool's single periods with their true counts, `suppressed` when the
+    publication does not show them (hidden, or never published); the pool may hold persons that
+    are in no part (a period never published at all), which stay in the rest.
+
+    The pooled figure must be hidden when the rest is not zero and
+    - it is small: its persons, persons with the outcome or persons without it between 1 and
+      threshold − 1 (the primary rule, `is_primary`); or
+    - it is exactly one hidden period: the only unpublished part that is not empty, so the
+      subtraction recovers that hidden figure, however large (a secondary suppression).
+    An empty rest ("nobody" in the unpublished periods) reveals nothing.
+    """
+    shown = [p for p in parts if not p.suppressed]
+    rest = difference(pool, shown)
+    if is_zero(rest):
+        return False
+    if is_primary(rest, threshold):
+        return True
+    unknown = [p for p in parts if p.suppressed and not is_zero(p)]
+    covered = difference(rest, unknown)  # persons of the pool in no part
+    return len(unknown) == 1 and is_zero(covered)

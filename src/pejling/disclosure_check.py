@@ -11,7 +11,14 @@ figure table of the site's HTML pages, and then does what an attacker would:
 - **the nation minus the municipalities**: when all 98 municipalities and the nation are
   published, the one hidden municipality is the difference;
 - **consecutive cohort years**: a cumulative cohort series K(2017) − K(2016) is the cohort of
-  2017 alone.
+  2017 alone;
+- **pooled years minus single years**: the national report's comparison pools cohort years
+  (`measure` benchmark in the data download, period `2020-2024`); minus the single years the
+  folder publishes it leaves the rest, which must be neither small nor one hidden year.
+
+The national report's pages are read too: every municipality's figure per goal
+(`table.munis`) and every comparison row (`table.compare`), each row naming its cell in `data-`
+attributes; a figure shown there that is hidden elsewhere is a leak.
 
 A hidden figure that can be computed is a leak; so is a figure that was never published but can
 be computed and is small (between 1 and threshold − 1 persons). The relations are the ones the
@@ -30,7 +37,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from pejling.disclosure import Cell, difference, is_primary
+from pejling.disclosure import Cell, difference, is_primary, is_zero
 from pejling.evaluation.points import REGISTER
 from pejling.reference.municipalities import code_by_name, municipalities
 from pejling.report.protection import (
@@ -310,27 +317,49 @@ class _Reader:
                     code = _decimal(row[col["municipality_code"]], excel)
                     if code is None:
                         continue
+                    benchmark = "measure" in col and row[col["measure"]] == BENCHMARK
+                    source = BENCHMARK if benchmark else row[col["series_source"]]
                     key = (row[col["indicator_id"]], int(code), row[col["group_code"]],
-                           row[col["series_source"]], row[col["period_code"]])  # fmt: skip
+                           source, row[col["period_code"]])  # fmt: skip
                     hidden = row[col["suppressed"]].strip().lower() == "true"
                     unit = row[col["unit"]]
-                    cell = None if hidden else _cell(
-                        unit, *(_decimal(row[col[c]], excel)
-                                for c in ("value", "numerator", "denominator")))  # fmt: skip
+                    if benchmark:  # a share and its persons: the persons with the outcome
+                        share = _decimal(row[col["value"]], excel)
+                        persons = _decimal(row[col["persons"]], excel) if "persons" in col else None
+                        cell = None
+                        if not hidden and share is not None and persons is not None:
+                            cell = Cell(share * persons / 100, persons, None)
+                    else:
+                        cell = None if hidden else _cell(
+                            unit, *(_decimal(row[col[c]], excel)
+                                    for c in ("value", "numerator", "denominator")))  # fmt: skip
                     self.add(key, hidden, cell, unit, place)
         except (OSError, UnicodeDecodeError, csv.Error, ValueError):
             self.result.notes.append(f"{place}: not a readable data file, skipped")
 
     def page(self, path: Path, root: Path) -> None:
         parser = _FigureTables()
+        national = _NationalTables()
         try:
-            parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+            text = path.read_text(encoding="utf-8", errors="replace")
+            parser.feed(text)
+            national.feed(text)
         except Exception:  # a page we cannot parse is not a pejling page
             self.result.notes.append(f"{path.relative_to(root)}: not parsed")
             return
-        if not parser.tables:
+        if not parser.tables and not national.rows:
             return
         self.result.pages += 1
+        place = str(path.relative_to(root))
+        for cell_key, hidden, shown in national.rows:
+            fact = self.facts.get(cell_key)
+            if fact is None:
+                continue
+            fact.places.append(place)
+            if fact.hidden and not hidden and re.search(r"\d", shown):
+                self.result.leaks.append(
+                    Leak("html_shows_hidden", cell_key, shown, (place, *fact.places))
+                )
         known = self.labels.get(path.parent, {})
         place = str(path.relative_to(root))
         for table in parser.tables:
@@ -407,6 +436,71 @@ def _report_municipality(sheets: dict[str, list[list[object]]]) -> int | None:
                     return names.get(name.lower())
         break
     return None
+
+
+#: the series source under which the data download's comparison rows are read (they are not
+#: figures of a series, so they never meet a series' relations)
+BENCHMARK = "benchmark"
+
+
+class _NationalTables(HTMLParser):
+    """The national report's tables: every municipality's figure per goal (`table.munis`) and
+    the comparison (`table.compare`); each row names its cell in `data-` attributes. Collects
+    (key, hidden, text shown) per row."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[CellKey, bool, str]] = []
+        self._table: dict[str, str] | None = None
+        self._row: dict[str, str] | None = None
+        self._text: list[str] = []
+        self._hidden = False
+        self._in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        classes = a.get("class", "").split()
+        if tag == "table" and {"munis", "compare"} & set(classes):
+            self._table = {**a, "kind": "munis" if "munis" in classes else "compare"}
+        elif self._table is None:
+            return
+        elif tag == "tr" and "data-code" in a:
+            self._row, self._text, self._hidden = a, [], False
+        elif tag == "td" and self._row is not None:
+            self._in_cell = True
+            self._hidden = self._hidden or "suppressed" in classes
+
+    def handle_data(self, data: str) -> None:
+        if self._row is not None and self._in_cell:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._table is None:
+            return
+        if tag == "td":
+            self._in_cell = False
+        elif tag == "tr" and self._row is not None:
+            self._end_row(self._table, self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+    def _end_row(self, table: dict[str, str], row: dict[str, str]) -> None:
+        code = row.get("data-code", "")
+        if not code.isdigit():
+            return
+        text = " ".join(" ".join(self._text).split())
+        if table["kind"] == "munis":
+            if "data-period" not in row:
+                return
+            key = (table.get("data-indicator", ""), int(code), table.get("data-group", ""),
+                   row.get("data-source", REGISTER), row["data-period"])  # fmt: skip
+            shown = text.split(" ")[0] if text else ""
+        else:
+            key = (table.get("data-indicator", ""), int(code), "", BENCHMARK,
+                   table.get("data-period", ""))  # fmt: skip
+            shown = text
+        self.rows.append((key, self._hidden, shown))
 
 
 class _Table:
@@ -548,7 +642,52 @@ def check_folder(root: Path, *, threshold: int = 5, catalog: Catalog | None = No
     result.hidden = sum(1 for f in reader.facts.values() if f.hidden)
     result.relations = len(relations)
     result.leaks.extend(_solve(reader.facts, relations, threshold))
+    result.leaks.extend(_pooled(reader.facts, aliases, threshold))
     return result
+
+
+def _round(x: float | None) -> float | None:
+    """A count computed from a share and its persons, without the float's noise."""
+    return None if x is None else round(x, 6)
+
+
+def _pooled(
+    facts: dict[CellKey, Fact],
+    aliases: dict[str, frozenset[tuple[str, str]]],
+    threshold: int,
+) -> list[Leak]:
+    """Pooled comparison rows minus the single years the folder publishes: the rest must be
+    neither small nor exactly one hidden year (`pejling.disclosure.pooled_reveals`)."""
+    leaks: list[Leak] = []
+    for key, fact in facts.items():
+        ind, mun, _grp, src, per = key
+        first, _, last = per.partition("-")
+        pooled = src == BENCHMARK and first.isdigit() and last.isdigit() and len(last) == 4
+        if not pooled or fact.hidden or fact.cell is None or mun <= 0:
+            continue
+        groups = ["", *(f"{k}={v}" for k, v in sorted(aliases.get(ind, frozenset())))]
+        shown: list[CellKey] = []
+        unknown: list[CellKey | None] = []  # a year not shown: its hidden cell, or None
+        for year in range(int(first), int(last) + 1):
+            year_keys = [(ind, mun, g, REGISTER, str(year)) for g in groups]
+            visible = [k for k in year_keys if k in facts and not facts[k].hidden]
+            hidden = [k for k in year_keys if k in facts and facts[k].hidden]
+            if visible:
+                shown.append(visible[0])
+            else:
+                unknown.append(hidden[0] if hidden else None)
+        parts = [c for k in shown if (c := facts[k].cell) is not None]
+        rest = difference(fact.cell, parts)
+        rest = Cell(_round(rest.numerator), _round(rest.denominator), _round(rest.value))
+        if is_zero(rest):
+            continue
+        one_hidden = unknown[0] if len(unknown) == 1 else None
+        if is_primary(rest, threshold) or one_hidden is not None:
+            places = sorted({p for k in (key, *shown) for p in facts[k].places})
+            kind = "recovered" if one_hidden is not None else "small_derived"
+            leaks.append(Leak(kind, one_hidden or key, _counts(rest), tuple(places),
+                              (key, *shown), threshold=threshold))  # fmt: skip
+    return leaks
 
 
 def _solve(facts: dict[CellKey, Fact], relations: list[Relation], threshold: int) -> list[Leak]:

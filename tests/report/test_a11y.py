@@ -48,6 +48,8 @@ def test_site_has_no_axe_violations(demo_dir: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     axe = AXE.read_text(encoding="utf-8")
+    # the national report's page is a policy folder's index like the others
+    assert demo_dir / "reports" / "site" / "nationale-maal" / "index.html" in _pages(demo_dir)
     failures: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -144,6 +146,7 @@ def test_site_reads_at_desktop_and_phone_width(demo_dir: Path, tmp_path: Path) -
             page.close()
         browser.close()
     assert len(pages) > 20
+    assert site / "nationale-maal" / "index.html" in pages
     assert not problems, "\n".join(problems)
 
 

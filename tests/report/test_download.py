@@ -344,10 +344,11 @@ def test_demo_download_holds_every_workbook_figure(demo_dir: Path, tmp_path: Pat
     for r in rows:
         key = (r["indicator_id"], r["group_code"], r["period_code"], r["municipality_code"])
         by_key.setdefault(key, []).append(r)
-    municipality = {
-        lp.policy.id: lp.policy.municipality for lp in Workspace.open(demo_dir).load_policies()
-    }
-    books = sorted(site.rglob("*.xlsx"))
+    policies = Workspace.open(demo_dir).load_policies()
+    municipality = {lp.policy.id: lp.policy.municipality for lp in policies}
+    national = {lp.policy.id for lp in policies if lp.policy.is_national}
+    # the national report's workbook has no *Alle tal*: its figures are checked on their own
+    books = sorted(b for b in site.rglob("*.xlsx") if b.parent.name not in national)
     assert len(books) == 4
     checked = 0
     for book in books:
@@ -373,3 +374,30 @@ def test_demo_download_holds_every_workbook_figure(demo_dir: Path, tmp_path: Pat
     result = check_folder(copy)
     assert result.data_files == 1
     assert result.leaks == [], [leak.render() for leak in result.leaks[:5]]
+
+
+def test_demo_site_has_the_national_page_and_its_figures(demo_dir: Path) -> None:
+    """The national report on the site: its page (the site's header and way back, the
+    synthetic banner, its downloads), linked from the index, and its figures and comparison in
+    the data download, hidden ones empty."""
+    site = demo_dir / "reports" / "site"
+    index = (site / "index.html").read_text("utf-8")
+    assert 'href="nationale-maal/index.html"' in index
+    page = (site / "nationale-maal" / "index.html").read_text("utf-8")
+    assert 'href="../index.html"' in page
+    assert 'class="synthetic-banner"' in page
+    assert "Kilde: Syntetisk registeropgørelse (pejling)." in page
+    assert "årgangene 2020–2024 samlet" in page
+    for name in re.findall(r'href="(nationale-maal-status-[^"]+)"', page):
+        assert (site / "nationale-maal" / unquote(name)).is_file(), name
+    rows = _records((site / "data" / f"{BASENAME}.csv").read_bytes())
+    national = [r for r in rows if "nationale-maal" in r["policies"].split()]
+    bench = [r for r in national if r["measure"] == "benchmark"]
+    assert {r["period_code"] for r in bench if r["indicator_id"] == "employed_after_3y"} == {
+        "2020-2024"
+    }
+    hidden = [r for r in bench if r["suppressed"] == "true"]
+    assert hidden
+    assert all(not r["value"] and not r["expected"] and not r["persons"] for r in hidden)
+    figures = [r for r in national if r["measure"] == "figure"]
+    assert {r["municipality_code"] for r in figures} >= {"0", "265", "326", "540"}

@@ -154,10 +154,21 @@ def _write_reports(ws: Workspace, lang: str, reports: list[Report]) -> None:
                 pdfs[r.policy.id] = files.pdf
             if files.docx is not None:
                 docxs[r.policy.id] = files.docx
-        progress("Offentligt websted", len(reports), len(reports) + 1)
+    national_policies = [lp for lp in ws.load_policies() if lp.policy.is_national]
+    written = []
+    if national_policies:
+        from pejling.cli.report_cmd import write_national_reports
+
+        written = write_national_reports(
+            ws, national_policies, None, lang, ("html", "pdf", "xlsx"), ws.reports_dir
+        )
+    national_pdfs = {nr.status.policy.id: f.pdf for nr, f in written if f.pdf is not None}
+    with lazy_progress("Offentligt websted") as progress:
+        progress("Offentligt websted", 0, 1)
         site = publish_site(
             reports, ws.reports_dir / "site", lang=lang, prebuilt_pdfs=pdfs,
-            prebuilt_docx=docxs, charts=all_charts,
+            prebuilt_docx=docxs, charts=all_charts, national=[nr for nr, _f in written],
+            prebuilt_national_pdfs=national_pdfs,
         )  # fmt: skip
     console.print(
         f"[bold]Statusrapporter[/] (HTML, PDF, Excel og Word) for {len(reports)} politikker i "
@@ -168,8 +179,3 @@ def _write_reports(ws: Workspace, lang: str, reports: list[Report]) -> None:
             f"  {r.policy.title}: {r.policy.id}-status-{r.period_label}.html / .pdf / .xlsx / .docx"
         )
     console.print(f"[bold]Offentligt websted:[/] {site.root / 'index.html'} ({site.pages} sider)")
-    national = [lp for lp in ws.load_policies() if lp.policy.is_national]
-    if national:
-        from pejling.cli.report_cmd import write_national_reports
-
-        write_national_reports(ws, national, None, lang, ("html", "pdf", "xlsx"), ws.reports_dir)

@@ -14,6 +14,7 @@ from pejling.cli.report_cmd import (
     YearOpt,
     _lang,
     _policies,
+    build_national_reports,
     build_reports,
     parse_as_of,
 )
@@ -68,17 +69,18 @@ def export(
     kind = _format(fmt, out)
     language = _lang(ws, None)
     # the download holds the published figures; the comparison section adds none to them
-    reports = build_reports(
-        ws, _policies(ws, None), parse_as_of(as_of, year), language, compare=False
-    )
-    rows = observation_rows(reports)
+    municipal, national_policies = _policies(ws, None)
+    period = parse_as_of(as_of, year)
+    reports = build_reports(ws, municipal, period, language, compare=False) if municipal else []
+    national = build_national_reports(ws, national_policies, period, language)
+    rows = observation_rows(reports, national)
     suffix = "parquet" if kind == "parquet" else "csv"
     target = out or ws.reports_dir / f"{BASENAME}.{suffix}"
     if kind == "parquet":
         write_parquet(rows, target)
     else:
         write_csv(rows, target, excel=kind == "csv-excel")
-    if any(r.synthetic for r in reports):
+    if any(r.synthetic for r in reports) or any(n.synthetic for n in national):
         console.print(SYNTHETIC_LINE[language])
     hidden = sum(1 for row in rows if row[CODES.index("suppressed")])
     say(f"Skrev {ws.display(target)}: {len(rows)} tal, heraf {hidden} diskretionerede.")

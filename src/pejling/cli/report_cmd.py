@@ -21,6 +21,7 @@ from pejling.workspace import LoadedPolicy, Workspace
 
 if TYPE_CHECKING:
     from pejling.national.report import NationalReport
+    from pejling.national.report_render import NationalFiles
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -66,20 +67,11 @@ def _lang(ws: Workspace, lang: str | None) -> str:
     return value
 
 
-def _split(
-    ws: Workspace, key: str | None, *, national_reports: bool = True
-) -> tuple[list[LoadedPolicy], list[LoadedPolicy]]:
+def _split(ws: Workspace, key: str | None) -> tuple[list[LoadedPolicy], list[LoadedPolicy]]:
     """The municipal and the national policies to report on (one named, or every policy)."""
     policies = [ws.find_policy(key)] if key else ws.load_policies()
     national = [lp for lp in policies if lp.policy.is_national]
     municipal = [lp for lp in policies if not lp.policy.is_national]
-    if not national_reports:
-        for lp in national:
-            say(
-                f"Springer over {ws.display(lp.path)}: nationale mål (scope: national) har deres "
-                f"egen rapport (`pejling report {lp.policy.id}`)."
-            )
-        national = []
     if not municipal and not national:
         raise UserError(f"no policies in {ws.policies_dir}; add one or run `pejling demo`")
     catalog = ws.catalog()
@@ -88,15 +80,9 @@ def _split(
     return municipal, national
 
 
-def _policies(ws: Workspace, key: str | None) -> list[LoadedPolicy]:
-    """The municipal policies (national ones are named and skipped: the public site has no
-    national pages yet)."""
-    municipal, _national = _split(ws, key, national_reports=False)
-    if not municipal:
-        raise UserError(
-            f"no municipal policies in {ws.policies_dir}; add one or run `pejling demo`"
-        )
-    return municipal
+def _policies(ws: Workspace, key: str | None) -> tuple[list[LoadedPolicy], list[LoadedPolicy]]:
+    """The municipal and the national policies the site and the data download publish."""
+    return _split(ws, key)
 
 
 def build_national_reports(
@@ -106,7 +92,7 @@ def build_national_reports(
     publishable municipal policies, as `pejling status`) and benchmark their outcome
     indicators, each once."""
     from pejling.national.goals import national_status
-    from pejling.national.report import build_national_report, national_benchmarks
+    from pejling.national.report import build_national_report, national_benchmarks, period_counts
 
     if not policies:
         return []
@@ -118,7 +104,9 @@ def build_national_reports(
             ns = national_status(
                 store, lp.policy, as_of, ws.settings, catalog=catalog, together=together, lang=lang
             )
-            out.append(build_national_report(ns, national_benchmarks(store, catalog, ns)))
+            benchmarks = national_benchmarks(store, catalog, ns)
+            counts = period_counts(store, catalog, benchmarks)
+            out.append(build_national_report(ns, benchmarks, counts=counts))
     return out
 
 
@@ -129,22 +117,25 @@ def write_national_reports(
     lang: str,
     formats: tuple[str, ...],
     target: Path,
-) -> None:
-    """Write the national report of each national policy (HTML, PDF, XLSX) and say so."""
+) -> list[tuple[NationalReport, NationalFiles]]:
+    """Write the national report of each national policy (HTML, PDF, XLSX) and say so; returns
+    the reports and their files (the site reuses both)."""
     from pejling.national.report_render import write_national_files
 
     wanted = tuple(f for f in formats if f in ("html", "pdf", "xlsx"))
+    written: list[tuple[NationalReport, NationalFiles]] = []
     if not policies:
-        return
+        return written
     if not wanted:
         say("Den nationale rapport findes som HTML, PDF og Excel; --format docx springes over.")
-        return
+        return written
     with lazy_progress("Nationale rapporter") as progress:
         progress("nationale mål og sammenligning", 0, len(policies))
         reports = build_national_reports(ws, policies, as_of, lang)
         for i, nr in enumerate(reports):
             progress(f"{nr.status.policy.id}: skriver", i, len(reports))
             files = write_national_files(nr, target, wanted)
+            written.append((nr, files))
             progress(nr.status.policy.id, i + 1, len(reports))
             if nr.synthetic:
                 console.print(SYNTHETIC_LINE[lang])
@@ -159,6 +150,7 @@ def write_national_reports(
             for path in (files.html, files.pdf, files.xlsx):
                 if path is not None:
                     say(f"  Skrev {ws.display(path)}")
+    return written
 
 
 def build_reports(
@@ -331,7 +323,8 @@ def publish(
     ] = None,
     pdf: Annotated[bool, typer.Option(help="Also render the PDFs for download.")] = True,
 ) -> None:
-    """Build the static public site: an index, one page per policy and per goal, downloads.
+    """Build the static public site: an index, one page per policy and per goal, a page per
+    national policy (the national report), downloads.
 
     The site has no external assets and works opened from disk; only disclosure-controlled
     figures appear in it.
@@ -340,18 +333,24 @@ def publish(
 
     ws = open_workspace(workspace)
     language = _lang(ws, lang)
-    reports = build_reports(ws, _policies(ws, None), parse_as_of(as_of, year), language)
+    municipal, national_policies = _policies(ws, None)
+    period = parse_as_of(as_of, year)
+    reports = build_reports(ws, municipal, period, language) if municipal else []
+    national = build_national_reports(ws, national_policies, period, language)
     target = out or ws.reports_dir / "site"
     with lazy_progress("Offentligt websted") as progress:
         done = 0
+        total = len(reports) + len(national)
 
         def step(what: str) -> None:
             nonlocal done
-            progress(what, done, len(reports))
+            progress(what, done, total)
             done += 1
 
         with terminated_as_exit():
-            summary = publish_site(reports, target, lang=language, pdf=pdf, step=step)
+            summary = publish_site(
+                reports, target, lang=language, pdf=pdf, step=step, national=national
+            )
     say(
         f"Skrev websted i {ws.display(summary.root)}: {summary.pages} sider, "
         f"{summary.pdfs} PDF-filer, {summary.workbooks} Excel-filer. "

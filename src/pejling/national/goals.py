@@ -26,7 +26,15 @@ from pejling.groups import group_key
 from pejling.periods import Period
 from pejling.reference.municipalities import NATIONAL_CODE, municipalities, name_of
 from pejling.report.data import ObservationCache, follow_up_lags
-from pejling.report.model import ReportDraft, build_publication, default_as_of, draft_report
+from pejling.report.download import published_cells
+from pejling.report.model import (
+    ReportDraft,
+    ShownPoint,
+    build_publication,
+    default_as_of,
+    draft_report,
+)
+from pejling.report.protection import CellKey
 from pejling.spec.catalog import Catalog, load_catalog
 from pejling.spec.indicator import IndicatorSpec
 from pejling.spec.policy import Baseline, Goal, Policy, Theme
@@ -159,6 +167,10 @@ class NationalStatus:
     goals: tuple[NationalGoal, ...]
     synthetic: bool = False
     notes: list[str] = field(default_factory=list)
+    #: every figure the publication shows (this policy's and the workspace's other publishable
+    #: policies'), as published, by cell key: what a reader can combine with a pooled figure
+    #: (`pejling.national.report`)
+    published: dict[CellKey, ShownPoint] = field(default_factory=dict)
 
     def rows(self, *, breakdowns: bool = True, national: bool = True) -> list[NationalRow]:
         """Every goal × area × group, in goal order, the nation first."""
@@ -396,7 +408,8 @@ def national_status(
     drafts = _drafts(
         policy, plan, catalog, cache_for(period), period, areas, language, threshold, min_persons
     )
-    reports = build_publication([*others, *drafts])[len(others) :]
+    everything = build_publication([*others, *drafts])
+    reports = everything[len(others) :]
     by_area: dict[int, dict[str, GoalStatus]] = {
         code: {st.goal_id: st for st in r.statuses()}
         for code, r in zip(areas, reports, strict=True)
@@ -429,6 +442,7 @@ def national_status(
         codes=area_codes,
         goals=tuple(goals),
         synthetic=any(r.synthetic for r in reports),
+        published=published_cells(everything),
     )
 
 

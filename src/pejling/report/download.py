@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pejling.engine.run import SOURCE as COMPUTED_SOURCE
 from pejling.reference.municipalities import name_of
@@ -38,6 +39,9 @@ from pejling.report.workbook import describe_group
 from pejling.safe_export import csv_value
 from pejling.spec.indicator import IndicatorSpec
 
+if TYPE_CHECKING:
+    from pejling.national.report import NationalReport, NationalSection
+
 #: file names in the site's `data/` folder (and the default of `pejling export`)
 BASENAME = "pejling-observationer"
 README_NAME = "LAES-MIG.txt"
@@ -45,6 +49,9 @@ DATA_DIR = "data"
 FORMATS = ("csv", "csv-excel", "parquet")
 
 CellKey = tuple[str, int, str, str, str]
+#: the `measure` of a published figure and of a row of the national report's comparison
+FIGURE = "figure"
+BENCHMARK = "benchmark"
 Value = str | int | float | bool | date | None
 
 
@@ -112,8 +119,38 @@ COLUMNS: tuple[Column, ...] = (
            "true: computed from synthetic data – not real figures"),
     Column("policies", "VARCHAR", "de politikker (id, adskilt af mellemrum) hvis rapport viser "
            "tallet", "the policies (ids, separated by spaces) whose report shows the figure"),
+    Column("measure", "VARCHAR", "rækkens slags: figure (et offentliggjort tal) eller benchmark "
+           "(den nationale rapports sammenligning med det forventede: value er den faktiske "
+           "andel; for samlede årgange er period_code første og sidste år, fx 2020-2024)",
+           "the kind of row: figure (a published figure) or benchmark (the national report's "
+           "comparison with the expected: value is the observed share; for pooled cohorts "
+           "period_code is the first and last year, e.g. 2020-2024)"),
+    Column("expected", "DOUBLE", "benchmark: den forventede andel (procent) ud fra kommunens "
+           "personer og ledighed", "benchmark: the expected share (percent) from the "
+           "municipality's persons and unemployment"),
+    Column("difference", "DOUBLE", "benchmark: faktisk minus forventet andel (procentpoint)",
+           "benchmark: observed minus expected share (percentage points)"),
+    Column("difference_ci_lower", "DOUBLE", "benchmark: nedre grænse af forskellens "
+           "95 %-interval", "benchmark: lower limit of the difference's 95 % interval"),
+    Column("difference_ci_upper", "DOUBLE", "benchmark: øvre grænse af forskellens "
+           "95 %-interval", "benchmark: upper limit of the difference's 95 % interval"),
+    Column("shrunken", "DOUBLE", "benchmark: forskellen krympet mod 0 (empirisk Bayes)",
+           "benchmark: the difference shrunk towards 0 (empirical Bayes)"),
+    Column("fifth", "INTEGER", "benchmark: femtedel, 1 = bedste … 5 = dårligste (tom: ikke "
+           "rangeret)", "benchmark: fifth, 1 = best … 5 = worst (empty: not ranked)"),
+    Column("rank_median", "DOUBLE", "benchmark: rangens median (1 = bedst)",
+           "benchmark: the rank's median (1 = best)"),
+    Column("rank_lower", "INTEGER", "benchmark: rangens 95 %-interval, bedste ende",
+           "benchmark: the rank's 95 % interval, best end"),
+    Column("rank_upper", "INTEGER", "benchmark: rangens 95 %-interval, dårligste ende",
+           "benchmark: the rank's 95 % interval, worst end"),
+    Column("funnel", "VARCHAR", "benchmark: i tragtdiagrammet within, above95, above998, "
+           "below95 eller below998", "benchmark: in the funnel plot within, above95, "
+           "above998, below95 or below998"),
 )  # fmt: skip
 CODES = tuple(c.code for c in COLUMNS)
+#: the columns a row is identified by (all but `policies`, which lists the reports showing it)
+_KEYED = tuple(c for c in CODES if c != "policies")
 _NUMBERS = {c.code for c in COLUMNS if c.sql in ("DOUBLE", "INTEGER")}
 
 
@@ -148,8 +185,9 @@ def _key_row(spec: IndicatorSpec, key: CellKey, p: ShownPoint) -> tuple[Value, .
         "vintage": p.vintage,
         "provenance": p.provenance,
         "synthetic": p.synthetic,
+        "measure": FIGURE,
     }
-    return tuple(row[c] for c in CODES[:-1])
+    return tuple(row.get(c) for c in _KEYED)
 
 
 def _shown(report: Report) -> Iterable[tuple[IndicatorSpec, CellKey, ShownPoint]]:
@@ -166,22 +204,125 @@ def _shown(report: Report) -> Iterable[tuple[IndicatorSpec, CellKey, ShownPoint]
                 yield g.spec, key, p
 
 
-def observation_rows(reports: Sequence[Report]) -> list[tuple[Value, ...]]:
+def published_cells(reports: Sequence[Report]) -> dict[CellKey, ShownPoint]:
+    """Every figure of reports published together, by cell key (one publication: a cell has
+    the same state in every report that shows it)."""
+    return {key: p for report in reports for _spec, key, p in _shown(report)}
+
+
+def _national_figures(
+    report: NationalReport,
+) -> Iterable[tuple[IndicatorSpec, CellKey, ShownPoint]]:
+    """Every municipality's (and the nation's) figure per goal of a national report, as the
+    publication shows it: the judged figure, or the hidden cell of the newest period."""
+    from pejling.national.report import figure_key
+
+    st = report.status
+    for s in report.sections:
+        g = s.goal
+        if g.spec is None:
+            continue
+        for status in (g.main.national, *g.main.rows):
+            key = figure_key(st, g, status) if status is not None else None
+            if status is None or key is None:
+                continue
+            point = st.published.get(key)
+            if point is None and status.latest is not None and not status.suppressed:
+                v = status.latest
+                point = ShownPoint(v.period, v.value, v.numerator, v.denominator, v.interval,
+                                   False, v.source, v.vintage, v.provenance, v.persons)  # fmt: skip
+            if point is not None:
+                yield g.spec, key, point
+
+
+def _benchmark_rows(report: NationalReport, s: NationalSection) -> Iterable[tuple[Value, ...]]:
+    """The comparison's rows of one goal: every municipality with persons (a hidden one with
+    empty numbers) and the nation (its share and persons, as the report shows them)."""
+    from pejling.evaluation.points import REGISTER
+
+    c = s.comparison
+    spec = s.goal.spec
+    if c is None or spec is None:
+        return
+    res = c.result
+    t = labels("da")
+    from pejling.national.report_render import benchmark_period_code
+
+    first, last = res.periods[0], res.periods[-1]
+    code = benchmark_period_code(res)
+    start, end = date(int(first[:4]), 1, 1), date(int(last[:4]), 12, 31)
+    base: dict[str, Value] = {
+        "indicator_id": spec.id, "indicator_name": spec.title, "period_code": code,
+        "period_label": res.period_label, "period_start": start, "period_end": end,
+        "group_code": "", "group_label": describe_group("", "da"), "unit": "percent",
+        "series_source": REGISTER, "source": t["computed_source"],
+        "vintage": res.as_of.isoformat(),
+        "provenance": "synthetic" if res.synthetic else "register",
+        "synthetic": res.synthetic, "measure": BENCHMARK, "estimated": False,
+    }  # fmt: skip
+    lines: list[tuple[int, dict[str, Value]]] = [
+        (0, {"value": res.national_share, "persons": float(res.persons), "suppressed": False})
+    ]
+    for ln in c.lines:
+        r = ln.row
+        if r is None:
+            if ln.hidden:
+                lines.append((ln.code, {"suppressed": True}))
+            continue
+        lo, hi = r.difference_interval
+        ri = r.rank_interval
+        lines.append((ln.code, {
+            "value": r.observed_share, "persons": float(r.persons), "suppressed": False,
+            "expected": r.expected_share, "difference": r.difference,
+            "difference_ci_lower": lo, "difference_ci_upper": hi, "shrunken": r.shrunken,
+            "fifth": r.fifth, "rank_median": r.rank_median,
+            "rank_lower": ri[0] if ri else None, "rank_upper": ri[1] if ri else None,
+            "funnel": r.funnel,
+        }))  # fmt: skip
+    for mun, figures in lines:
+        figures = {k: _six(v) for k, v in figures.items()}
+        row = {**base, **figures, "municipality_code": mun,
+               "municipality_name": name_of(mun) if mun else t["national"]}  # fmt: skip
+        yield tuple(row.get(col) for col in _KEYED)
+
+
+def _six(value: Value) -> Value:
+    """A model figure to 6 decimals: shown to one, and the fit's last bits differ between runs
+    (DuckDB's parallel float sums), so the site and `pejling export` agree."""
+    return round(value, 6) + 0.0 if isinstance(value, float) else value
+
+
+def observation_rows(
+    reports: Sequence[Report], national: Sequence[NationalReport] = ()
+) -> list[tuple[Value, ...]]:
     """One row per published figure (columns `CODES`), sorted by indicator, municipality,
-    group, source and period. Reports must be published together (`build_publication`)."""
+    group, source and period: every figure of the reports, and of the national reports every
+    municipality's figure per goal and the comparison with the expected (`measure`
+    benchmark). All must be published together (`build_publication`; the national reports
+    from the same workspace)."""
     found: dict[tuple[Value, ...], list[str]] = {}
     for report in reports:
         for spec, key, p in _shown(report):
             ids = found.setdefault(_key_row(spec, key, p), [])
             if report.policy.id not in ids:
                 ids.append(report.policy.id)
-    rows = [(*row, " ".join(ids)) for row, ids in found.items()]
+    for nr in national:
+        pid = nr.status.policy.id
+        rows = [_key_row(spec, key, p) for spec, key, p in _national_figures(nr)]
+        for s in nr.sections:
+            rows.extend(_benchmark_rows(nr, s))
+        for row in rows:
+            ids = found.setdefault(row, [])
+            if pid not in ids:
+                ids.append(pid)
+    at = CODES.index("policies")
+    rows = [(*row[:at], " ".join(ids), *row[at:]) for row, ids in found.items()]
     order = {c: i for i, c in enumerate(CODES)}
 
     def sort_key(row: tuple[Value, ...]) -> tuple[object, ...]:
-        pick = [row[order[c]] for c in ("indicator_id", "municipality_code", "group_code",
-                                         "series_source", "period_start", "period_end",
-                                         "vintage")]  # fmt: skip
+        pick = [row[order[c]] for c in ("indicator_id", "measure", "municipality_code",
+                                         "group_code", "series_source", "period_start",
+                                         "period_end", "vintage")]  # fmt: skip
         return (*[x if x is not None else "" for x in pick], bool(row[order["suppressed"]]))
 
     return sorted(rows, key=sort_key)
@@ -342,14 +483,19 @@ def site_texts(lang: str) -> dict[str, str]:
 
 
 def write_site_data(
-    reports: Sequence[Report], root: Path, generated: date, lang: str = "da"
+    reports: Sequence[Report],
+    root: Path,
+    generated: date,
+    lang: str = "da",
+    *,
+    national: Sequence[NationalReport] = (),
 ) -> list[DataDownload]:
     """Write the CSV, the Parquet file and the 'læs mig' text into `root/data/`; returns the
     links for the front page (relative to `root`)."""
     t = _TEXTS["en" if lang == "en" else "da"]
-    rows = observation_rows(reports)
+    rows = observation_rows(reports, national)
     folder = root / DATA_DIR
-    synthetic = any(r.synthetic for r in reports)
+    synthetic = any(r.synthetic for r in reports) or any(n.synthetic for n in national)
     readme = folder / README_NAME
     write_atomic(readme, readme_text(len(rows), generated, synthetic, lang).encode("utf-8"))
     files = [

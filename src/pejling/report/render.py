@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from pejling.report.download import DataDownload
+    from pejling.report.site import NationalEntry
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHART_WIDTH = 400  # px in the HTML, about the SVG's own width (14 px text)
@@ -355,15 +356,21 @@ def render_index(
     lang: str,
     generated: date,
     data: Sequence[DataDownload] = (),
+    national: Sequence[NationalEntry] = (),
 ) -> str:
-    """The public site's front page: every policy with its status counts and downloads, and the
-    data files of every published figure (`pejling.report.download`)."""
+    """The public site's front page: every policy with its status counts and downloads, the
+    national reports (`pejling.report.site.NationalEntry`) and the data files of every published
+    figure (`pejling.report.download`)."""
     from pejling.report.download import site_texts
+    from pejling.report.texts_national import national_labels
 
     env = environment(lang)
-    synthetic = any(e.report.synthetic for e in entries)
+    synthetic = any(e.report.synthetic for e in entries) or any(
+        e.report.synthetic for e in national
+    )
     return env.get_template("index.html.j2").render(
         entries=entries, links=None, data=list(data), data_t=site_texts(lang),
+        national=list(national), nat_t=national_labels(lang),
         **_page(lang, generated, synthetic),
     )  # fmt: skip
 

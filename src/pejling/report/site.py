@@ -7,6 +7,8 @@ no fonts, scripts or styles from the network — the CSS is inline and the chart
     <policy>/index.html             the report
     <policy>/<goal anchor>.html     one page per goal
     <policy>/<report>.pdf / .docx / .xlsx   downloads
+    <national policy>/index.html    the national report (every goal in all municipalities)
+    <national policy>/<report>.pdf / .xlsx  its downloads
     data/pejling-observationer.csv / .parquet   every published figure, long format
     data/LAES-MIG.txt               what the data files and their columns are
 
@@ -28,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pejling.report.build import report_basename, write_atomic
 from pejling.report.docx_report import docx_bytes
@@ -47,6 +50,9 @@ from pejling.report.render import (
     render_pdf,
 )
 from pejling.report.workbook import write_workbook
+
+if TYPE_CHECKING:
+    from pejling.national.report import NationalReport
 
 #: a file in a site being built, holding the building process's id (for cleaning up after a
 #: build that was killed: its folder is removed by the next `publish`)
@@ -119,6 +125,46 @@ class SiteSummary:
     data_files: int = 0
 
 
+@dataclass(frozen=True)
+class NationalEntry:
+    """A national policy on the site's front page: its page and downloads."""
+
+    report: NationalReport
+    href: str
+    pdf: str
+    xlsx: str
+
+
+def write_national_page(
+    report: NationalReport,
+    folder: Path,
+    *,
+    pdf: bool = True,
+    prebuilt_pdf: Path | None = None,
+) -> tuple[str, str]:
+    """The national report as a site page (`<policy>/index.html`) with its PDF and workbook
+    beside it; returns the names of the PDF ('' without) and the workbook."""
+    from pejling.national.report_render import (
+        national_basename,
+        national_workbook_bytes,
+        render_national_html,
+        render_section_charts,
+    )
+
+    base = national_basename(report)
+    links = SiteLinks(index="../index.html", pdf=f"{base}.pdf" if pdf else "", xlsx=f"{base}.xlsx")
+    html = render_national_html(report, render_section_charts(report), links)
+    write_atomic(folder / "index.html", html.encode())
+    if pdf:
+        if prebuilt_pdf is not None and prebuilt_pdf.is_file():
+            shutil.copyfile(prebuilt_pdf, folder / links.pdf)
+        else:
+            printed = render_national_html(report, render_section_charts(report, for_print=True))
+            write_atomic(folder / links.pdf, render_pdf(printed))
+    write_atomic(folder / links.xlsx, national_workbook_bytes(report))
+    return links.pdf, links.xlsx
+
+
 def publish_site(
     reports: list[Report],
     out: Path,
@@ -131,6 +177,8 @@ def publish_site(
     jobs: int | None = None,
     today: date | None = None,
     step: Callable[[str], None] | None = None,
+    national: Sequence[NationalReport] = (),
+    prebuilt_national_pdfs: Mapping[str, Path] | None = None,
 ) -> SiteSummary:
     """Build the whole site into `out` (replacing what was there).
 
@@ -138,9 +186,15 @@ def publish_site(
     report, which are copied instead of rendered again (the PDF is the slow part), and
     `prebuilt_docx` likewise the Word files; `charts`
     likewise reuses charts already rendered for the same reports, else they are rendered on
-    `jobs` cores.
+    `jobs` cores. `national`: the national reports published with them (one page each, with
+    its PDF and workbook; `prebuilt_national_pdfs` as `prebuilt_pdfs`), built from the same
+    publication (`pejling.cli.report_cmd.build_national_reports`).
     """
     check_publishable(reports)
+    ids = [r.policy.id for r in reports]
+    clash = [nr.status.policy.id for nr in national if nr.status.policy.id in ids]
+    if clash:
+        raise ValueError(f"a national and a municipal policy share the id {clash[0]}")
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(out)
@@ -194,9 +248,29 @@ def publish_site(
                     f"{report.policy.id}/{base}.docx",
                 )
             )
+        national_entries: list[NationalEntry] = []
+        for nr in national:
+            pid = nr.status.policy.id
+            if step:
+                step(pid)
+            folder = tmp / pid
+            folder.mkdir()
+            ready = (prebuilt_national_pdfs or {}).get(pid)
+            pdf_name, xlsx_name = write_national_page(nr, folder, pdf=pdf, prebuilt_pdf=ready)
+            pages += 1
+            pdfs += int(bool(pdf_name))
+            books += 1
+            national_entries.append(
+                NationalEntry(
+                    nr,
+                    f"{pid}/index.html",
+                    f"{pid}/{pdf_name}" if pdf_name else "",
+                    f"{pid}/{xlsx_name}",
+                )
+            )
         generated = today or date.today()
-        data = write_site_data(reports, tmp, generated, lang)
-        index = render_index(entries, lang, generated, data)
+        data = write_site_data(reports, tmp, generated, lang, national=national)
+        index = render_index(entries, lang, generated, data, national=national_entries)
         write_atomic(tmp / "index.html", index.encode())
         pages += 1
         (tmp / BUILD_MARK).unlink()
