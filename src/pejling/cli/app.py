@@ -1,15 +1,21 @@
-"""`pejling` — the command line. Each command is small; the work happens in the library."""
+"""`pejling` — the command line. Each command is small; the work happens in the library.
+
+Start-up imports only typer, rich and the light parts of pejling: commands import what they
+use inside their functions, and the larger command modules are registered by name (`LAZY`) and
+imported when their command runs (`pejling.cli.lazy`), so `pejling --help` does not pay for
+numpy, DuckDB, openpyxl or the report package, nor `pejling lint` beyond DuckDB for the store's
+history.
+"""
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pejling import __version__
 from pejling.cli.common import (
     console,
     err_console,
@@ -19,16 +25,44 @@ from pejling.cli.common import (
     refuse_lint_errors,
     say,
 )
-from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
+from pejling.cli.lazy import LazyCommand, LazyGroup
 from pejling.errors import WorkspaceError
-from pejling.evaluation.status import GoalStatus
-from pejling.periods import Period
-from pejling.report.model import Report
-from pejling.report.texts import SYNTHETIC_LINE
-from pejling.spec.lint import lint_files
-from pejling.spec.lint.report import render_issue, summarise
-from pejling.store.database import Store
-from pejling.workspace import Workspace
+
+if TYPE_CHECKING:  # heavy (the report model, DuckDB): imported where a command needs them
+    from pejling.evaluation.status import GoalStatus
+    from pejling.periods import Period
+    from pejling.report.model import Report
+    from pejling.workspace import Workspace
+
+#: commands whose modules (and their numpy, DuckDB, openpyxl, …) load only when they run
+#: (`pejling.cli.lazy`); in the order `pejling --help` lists them
+LAZY = {
+    c.name: c
+    for c in (
+        LazyCommand("progress", "pejling.cli.progress_cmd", "progress"),
+        LazyCommand("compute", "pejling.cli.register_cmd", "compute"),
+        LazyCommand("synth", "pejling.cli.register_cmd", "synth"),
+        LazyCommand("report", "pejling.cli.report_cmd", "report"),
+        LazyCommand("publish", "pejling.cli.report_cmd", "publish"),
+        LazyCommand("export", "pejling.cli.export_cmd", "export"),
+        LazyCommand("demo", "pejling.cli.demo_cmd", "demo"),
+        LazyCommand("benchmark", "pejling.cli.benchmark_cmd", "benchmark"),
+        LazyCommand("similar", "pejling.cli.similar_cmd", "similar"),
+        LazyCommand("target", "pejling.cli.similar_cmd", "target"),
+        LazyCommand("municipalities", "pejling.cli.sources_cmd", "municipalities_cmd"),
+        LazyCommand("grants", "pejling.cli.grants_cmd", "grants"),
+        LazyCommand("fetch", "pejling.cli.sources_cmd", "fetch_app", group=True),
+        LazyCommand("sources", "pejling.cli.sources_cmd", "sources_app", group=True),
+        LazyCommand("disclosure", "pejling.cli.disclosure_cmd", "disclosure_app", group=True),
+    )
+}
+
+
+class PejlingGroup(LazyGroup):
+    """The `pejling` command group: the commands of `LAZY` are built on first use."""
+
+    lazy = LAZY
+
 
 app = typer.Typer(
     name="pejling",
@@ -37,7 +71,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=PejlingGroup,
 )
+PejlingGroup.app = app
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -67,6 +103,8 @@ class Lang(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
+        from pejling import __version__
+
         console.print(f"pejling {__version__}")
         raise typer.Exit()
 
@@ -94,6 +132,9 @@ def init(
     lang: Annotated[Lang, typer.Option(help="Language of reports and tables.")] = Lang.DA,
 ) -> None:
     """Create an empty workspace (settings, policies/, indicators/, reports/)."""
+    from pejling.store.database import Store
+    from pejling.workspace import Workspace
+
     ws = Workspace.create(folder, name, municipality, lang.value)
     with Store.open(ws.db_path):
         pass
@@ -121,6 +162,9 @@ def lint_cmd(
     With a workspace store, also warns about targets history says are almost never reached and
     targets already met.
     """
+    from pejling.spec.lint import lint_files
+    from pejling.spec.lint.report import render_issue, summarise
+
     found: Workspace | None = None
     if files:
         ws_indicators: list[Path] = []
@@ -139,7 +183,7 @@ def lint_cmd(
         paths = ws.policy_files()
     results = lint_files(list(paths), catalog)
     if found is not None:
-        from pejling.cli.similar_cmd import add_history_warnings
+        from pejling.cli.lint_history import add_history_warnings
 
         add_history_warnings(found, results, catalog, rare_below / 100)
     errors = 0
@@ -293,6 +337,9 @@ def workspace_statuses(ws: Workspace, policy_key: str | None) -> list[GoalStatus
 
 def emit(reports: list[Report], fmt: OutputFormat, output: Path | None, lang: str) -> None:
     """Write the statuses of these reports in the chosen format to stdout or a file."""
+    from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
+    from pejling.report.texts import SYNTHETIC_LINE
+
     statuses = [s for r in reports for s in r.statuses()]
     synthetic = any(r.synthetic for r in reports)
     if fmt is OutputFormat.XLSX:
@@ -336,39 +383,6 @@ def indicators(workspace: WorkspaceOpt = None) -> None:
             f"[bold]{ind_id}[/] ({spec.unit.value}, {spec.direction or 'neutral'}): "
             f"{spec.title}{computed}"
         )
-
-
-def _register_more() -> None:
-    from pejling.cli import demo_cmd, progress_cmd, register_cmd, report_cmd, sources_cmd
-
-    app.command("progress")(progress_cmd.progress)
-    app.command("compute")(register_cmd.compute)
-    app.command("synth")(register_cmd.synth)
-    app.command("report")(report_cmd.report)
-    app.command("publish")(report_cmd.publish)
-    from pejling.cli.export_cmd import export as export_cmd
-
-    app.command("export")(export_cmd)
-    app.command("demo")(demo_cmd.demo)
-    from pejling.cli.benchmark_cmd import benchmark
-
-    app.command("benchmark")(benchmark)
-    from pejling.cli import similar_cmd
-
-    app.command("similar")(similar_cmd.similar)
-    app.command("target")(similar_cmd.target)
-    app.add_typer(sources_cmd.fetch_app, name="fetch")
-    app.add_typer(sources_cmd.sources_app, name="sources")
-    app.command("municipalities")(sources_cmd.municipalities_cmd)
-    from pejling.cli.disclosure_cmd import disclosure_app
-
-    app.add_typer(disclosure_app, name="disclosure")
-    from pejling.cli.grants_cmd import grants
-
-    app.command("grants")(grants)
-
-
-_register_more()
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,9 +16,11 @@ from rich.text import Text
 
 from pejling.cpr import mask
 from pejling.errors import UserError
-from pejling.spec.catalog import Catalog
-from pejling.store.database import Store
-from pejling.workspace import LoadedPolicy, Workspace
+
+if TYPE_CHECKING:  # pydantic, YAML and DuckDB load only when a command opens a workspace
+    from pejling.spec.catalog import Catalog
+    from pejling.store.database import Store
+    from pejling.workspace import LoadedPolicy, Workspace
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,6 +51,8 @@ def _language(kwargs: dict[str, object]) -> str:
     if value in ("da", "en"):
         return str(value)
     try:
+        from pejling.workspace import Workspace
+
         option = kwargs.get("workspace")
         ws = Workspace.open(workspace_path(option if isinstance(option, Path) else None))
     except Exception:  # no workspace, or a broken one: the default language
@@ -115,11 +119,15 @@ def workspace_path(option: Path | None) -> Path:
 
 def open_workspace(option: Path | None) -> Workspace:
     """Open the workspace named by --workspace / environment / cwd."""
+    from pejling.workspace import Workspace
+
     return Workspace.open(workspace_path(option))
 
 
 def open_store(ws: Workspace, *, read_only: bool = False) -> AbstractContextManager[Store]:
     """The workspace's database, waiting (with a message) while another process writes it."""
+    from pejling.store.database import Store
+
     return Store.open(
         ws.db_path,
         read_only=read_only,

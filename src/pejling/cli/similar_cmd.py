@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,9 +32,7 @@ from pejling.reference.municipalities import AreaKind, resolve_area
 from pejling.report.texts import SYNTHETIC_LINE
 from pejling.safe_export import csv_row, protect_sheet, xlsx_row
 from pejling.spec.catalog import Catalog
-from pejling.spec.lint.issue import LintIssue
 from pejling.spec.policy import Policy
-from pejling.spec.types import Severity
 from pejling.store.database import Store
 from pejling.workspace import Workspace
 
@@ -394,46 +391,3 @@ def advice_record(a: TargetAdvice) -> dict[str, Any]:
         "notes": list(a.notes),
         "text": [{"label": label, "text": text} for label, text in advice_lines(a)],
     }  # fmt: skip
-
-
-# --- pejling lint ----------------------------------------------------------------------------
-
-
-def add_history_warnings(
-    ws: Workspace,
-    results: list[tuple[Path, Policy | None, list[LintIssue]]],
-    catalog: Catalog,
-    rare_share: float,
-) -> None:
-    """Add `target-rarely-reached` and `target-already-met` to lint's findings when the
-    workspace has a store (lint without one works as before)."""
-    if not ws.db_path.exists():
-        return
-    from pejling.national.target_lint import StoreTargetHistory
-    from pejling.spec.lint.history import check_target_history
-    from pejling.spec.load import load_model
-
-    # lint never waits for another process's import: the history warnings are skipped instead
-    with ExitStack() as stack:
-        try:
-            store = stack.enter_context(
-                Store.open(ws.db_path, read_only=True, lang=ws.settings.workspace.language)
-            )
-        except WorkspaceError as exc:
-            say(f"Bemærk: advarslerne om målenes historik er sprunget over: {exc}", err=True)
-            return
-        judge = StoreTargetHistory(store, catalog, rare_share, ws.settings.evaluation.min_persons)
-        for path, policy, issues in results:
-            if policy is None or any(i.severity is Severity.ERROR for i in issues):
-                continue
-            _p, source = load_model(Policy, path)  # the same file names as the other findings
-            issues.extend(check_target_history(policy, source, catalog, judge))
-            issues.sort(key=_line)
-
-
-def _line(issue: LintIssue) -> tuple[int, int]:
-    try:
-        line = int(issue.location.rsplit(":", 1)[1])
-    except (IndexError, ValueError):
-        line = 0
-    return line, {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[issue.severity]

@@ -20,17 +20,19 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from pejling.engine.compiler import DIMENSIONS, cube_sql
-from pejling.engine.groups import membership
 from pejling.errors import UserError
-from pejling.spec.catalog import Catalog
 from pejling.spec.compute import Measure
-from pejling.spec.indicator import IndicatorSpec
-from pejling.store.database import Store
-from pejling.store.observation_import import log_import, next_import_id
 from pejling.suggest import did_you_mean
-from pejling.workspace import Workspace
+
+if TYPE_CHECKING:
+    # the report model needs only `SOURCE` and `data_date`; computing loads sqlglot, DuckDB and
+    # the import log (openpyxl) where it runs, so reading figures does without them
+    from pejling.spec.catalog import Catalog
+    from pejling.spec.indicator import IndicatorSpec
+    from pejling.store.database import Store
+    from pejling.workspace import Workspace
 
 SOURCE = "pejling compute"
 ProgressCallback = Callable[[str, int, int], None]
@@ -105,6 +107,8 @@ def compute_all(
     progress: ProgressCallback | None = None,
 ) -> ComputeResult:
     """Compute every computable indicator (or `only` these) and replace their observations."""
+    from pejling.store.observation_import import log_import, next_import_id
+
     known = {s.id for s in computable(catalog)}
     for wanted in only or ():
         if wanted not in known:
@@ -162,6 +166,9 @@ def _compute_one(
     store: Store, catalog: Catalog, spec: IndicatorSpec, as_of: date, first_year: int,
     import_id: int, ranges: Sequence[tuple[int, int]], provenance: str,
 ) -> int:  # fmt: skip
+    from pejling.engine.compiler import DIMENSIONS, cube_sql
+    from pejling.engine.groups import membership
+
     con = store.con
     compute = spec.compute
     assert compute is not None

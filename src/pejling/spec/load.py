@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from pejling.errors import Problem, SpecError
-from pejling.spec.yaml_source import LoadedYaml, SourceMap, load_yaml, load_yaml_text
+from pejling.spec.yaml_source import LoadedYaml, SourceMap, load_yaml_text, read_yaml_text
 from pejling.suggest import did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,14 +39,38 @@ def parse_model(model: type[M], loaded: LoadedYaml) -> M:
 
 def load_model(model: type[M], path: Path, display_name: str | None = None) -> tuple[M, SourceMap]:
     """Load a YAML file into `model`, returning the model and its source map."""
-    loaded = load_yaml(path, display_name)
-    return parse_model(model, loaded), loaded.source
+    name = display_name or str(path)
+    return load_model_text(model, read_yaml_text(path, name), name)
 
 
 def load_model_text(model: type[M], text: str, name: str) -> tuple[M, SourceMap]:
-    """Like `load_model` for text already in memory (tests, web forms)."""
+    """Like `load_model` for text already in memory (tests, web forms).
+
+    A frozen model is parsed once per process for the same text: one command reads the same
+    policy and catalog files several times (listing, linting, judging the other policies for
+    joint disclosure control), and the round-trip YAML parser is the slow part. The model
+    depends on nothing but the text (the name only labels the source map and error messages),
+    it cannot be changed, and each caller gets its own source map under its own name. A file
+    with problems is parsed again under its name, so every message names the file as before.
+    """
+    if model.model_config.get("frozen"):
+        try:
+            parsed, lines = _parse_frozen(model, text)
+        except SpecError:
+            pass  # parsed again below, for messages that name the file
+        else:
+            return typing.cast(M, parsed), SourceMap(name, dict(lines))
     loaded = load_yaml_text(text, name)
     return parse_model(model, loaded), loaded.source
+
+
+@lru_cache(maxsize=128)
+def _parse_frozen(
+    model: type[BaseModel], text: str
+) -> tuple[BaseModel, dict[tuple[str | int, ...], int]]:
+    """The model and line map of a text (see `load_model_text`); not for error messages."""
+    loaded = load_yaml_text(text, "<text>")
+    return parse_model(model, loaded), loaded.source.lines
 
 
 def _problem(model: type[BaseModel], loaded: LoadedYaml, err: Any) -> Problem:

@@ -54,8 +54,13 @@ class LoadedYaml:
 def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
     """Load a YAML file; raise SpecError with file:line on syntax errors."""
     name = display_name or str(path)
+    return load_yaml_text(read_yaml_text(path, name), name)
+
+
+def read_yaml_text(path: Path, name: str) -> str:
+    """A YAML file's text; SpecError naming `name` when it is missing or not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(name, [Problem(name, "file not found")]) from None
     except UnicodeDecodeError as exc:
@@ -69,7 +74,6 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
                 )
             ],
         ) from None
-    return load_yaml_text(text, name)
 
 
 def load_yaml_text(text: str, name: str) -> LoadedYaml:
