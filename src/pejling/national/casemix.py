@@ -25,6 +25,7 @@ model with maximum likelihood is Σ w·(y − p) = 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,22 +161,43 @@ class CaseMixFit:
     expected_variance: Floats  # indexed by municipality code (0–999)
 
 
-def fit_case_mix(cells: Cells, *, pooled: bool = False, ridge: float = RIDGE) -> CaseMixFit:
-    """Fit the model: the fitted probability of every cell of `cells` and Var(E) per municipality.
+@dataclass(frozen=True)
+class Design:
+    """The model's design on its fitting cells: the distinct covariate combinations."""
 
-    Covariates with a single level in the population (e.g. sex, when only women are counted)
-    are left out. With `pooled` periods the period is a covariate too, so a year with easier
-    jobs does not favour the municipalities with more persons in it.
+    exog: sparse.csr_matrix  # fitting cells × parameters (column 0: the intercept)
+    covariates: tuple[str, ...]  # the terms, in column order
+    levels: dict[str, tuple[str, ...]]
+    inverse: Ints  # per input cell: its fitting cell
+    weight: Floats  # per fitting cell: Σ weight, Σ weight × outcome, Σ weight²
+    outcome: Floats
+    weight2: Floats
+
+    @property
+    def size(self) -> int:
+        """Number of fitting cells."""
+        return int(self.exog.shape[0])
+
+    @property
+    def parameters(self) -> int:
+        """Number of coefficients, the intercept included."""
+        return int(self.exog.shape[1])
+
+
+def build_design(
+    cells: Cells, factors: Mapping[str, npt.NDArray[np.str_]], persons: Floats
+) -> Design:
+    """The sparse design of a model over `factors` (categorical, in this order), the local
+    unemployment (linear, centred) and the origin interactions (`ORIGIN_INTERACTIONS`), on the
+    distinct combinations of the cells. Shared by the yes/no model and the duration model.
+
+    A factor with a single level among the persons is left out; a level with fewer than
+    `MIN_LEVEL_PERSONS` persons joins the factor's most common level (`_levels`).
     """
-    persons = cells.persons.astype(np.float64)
-    columns: dict[str, npt.NDArray[np.str_]] = dict(cells.covariates)
-    if pooled:
-        columns["period"] = cells.period
     levels: dict[str, tuple[str, ...]] = {}
     codes: list[Ints] = []
-    extra = tuple(k for k in cells.covariates if k not in COVARIATES)
-    for name in (*COVARIATES, *extra, *(("period",) if pooled else ())):
-        kept, code = _levels(columns[name], persons)
+    for name, values in factors.items():
+        kept, code = _levels(values, persons)
         if len(kept) < 2:
             continue
         levels[name] = kept
@@ -198,8 +220,8 @@ def fit_case_mix(cells: Cells, *, pooled: bool = False, ridge: float = RIDGE) ->
     y = np.asarray(np.bincount(inverse, weights=cells.outcome), dtype=np.float64)
     w2 = np.asarray(np.bincount(inverse, weights=cells.weight2), dtype=np.float64)
     k_cells = len(first)
-    # the design matrix, sparse: an intercept, one column per non-reference level, and the
-    # local unemployment (centred)
+    # an intercept, one column per non-reference level, the local unemployment (centred) and
+    # the interactions
     rows = [np.arange(k_cells)]
     cols = [np.zeros(k_cells, dtype=np.int64)]
     data = [np.ones(k_cells)]
@@ -245,27 +267,53 @@ def fit_case_mix(cells: Cells, *, pooled: bool = False, ridge: float = RIDGE) ->
         (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
         shape=(k_cells, offset),
     )
+    return Design(exog, covariates, levels, inverse, w, y, w2)
+
+
+def fit_design(
+    design: Design, *, persons: int, ridge: float = RIDGE
+) -> tuple[CaseMixModel, Floats, Floats]:
+    """Fit a design: the model's summary, the fitted probability of every fitting cell, and
+    the penalised Hessian (for the coefficients' covariance)."""
+    w, y = design.weight, design.outcome
+    beta, converged = fit_logistic(design.exog, y, w, ridge=ridge)
+    fitted = _expit(np.asarray(design.exog @ beta, dtype=np.float64))
     share = np.clip(y / w, 0.0, 1.0)
-    beta, converged = fit_logistic(exog, y, w, ridge=ridge)
-    fitted = _expit(np.asarray(exog @ beta, dtype=np.float64))
     national = float(y.sum() / w.sum())
-    null = _deviance(share, np.full_like(share, national), w)
     summary = CaseMixModel(
-        covariates=covariates,
-        levels=levels,
-        persons=int(cells.persons.sum()),
-        cells=k_cells,
-        parameters=offset,
+        covariates=design.covariates,
+        levels=design.levels,
+        persons=persons,
+        cells=design.size,
+        parameters=design.parameters,
         deviance=_deviance(share, fitted, w),
-        null_deviance=null,
+        null_deviance=_deviance(share, np.full_like(share, national), w),
         converged=converged,
-        dispersion=_pearson_dispersion(y, w, w2, fitted, k_cells - offset),
+        dispersion=_pearson_dispersion(
+            y, w, design.weight2, fitted, design.size - design.parameters
+        ),
     )
-    p_cells = np.asarray(fitted[inverse], dtype=np.float64)
-    hessian = _gram(exog, w * fitted * (1 - fitted)) + np.diag(
-        np.r_[0.0, np.full(offset - 1, ridge)]
+    hessian = _gram(design.exog, w * fitted * (1 - fitted)) + np.diag(
+        np.r_[0.0, np.full(design.parameters - 1, ridge)]
     )
-    variance = _expected_variance(cells, exog[inverse], p_cells, hessian)
+    return summary, fitted, hessian
+
+
+def fit_case_mix(cells: Cells, *, pooled: bool = False, ridge: float = RIDGE) -> CaseMixFit:
+    """Fit the model: the fitted probability of every cell of `cells` and Var(E) per municipality.
+
+    Covariates with a single level in the population (e.g. sex, when only women are counted)
+    are left out. With `pooled` periods the period is a covariate too, so a year with easier
+    jobs does not favour the municipalities with more persons in it.
+    """
+    factors: dict[str, npt.NDArray[np.str_]] = {name: cells.covariates[name] for name in COVARIATES}
+    factors.update({k: v for k, v in cells.covariates.items() if k not in COVARIATES})
+    if pooled:
+        factors["period"] = cells.period
+    design = build_design(cells, factors, cells.persons.astype(np.float64))
+    summary, fitted, hessian = fit_design(design, persons=int(cells.persons.sum()), ridge=ridge)
+    p_cells = np.asarray(fitted[design.inverse], dtype=np.float64)
+    variance = _expected_variance(cells, design.exog[design.inverse], p_cells, hessian)
     return CaseMixFit(summary, p_cells, variance)
 
 

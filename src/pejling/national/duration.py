@@ -52,17 +52,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from pejling.errors import UserError
 from pejling.national.benchmark import DURATION_ID, MIN_PERSONS, BenchmarkResult, Figures, finish
-from pejling.national.casemix import (
-    RIDGE,
-    UNEMPLOYMENT_STEP,
-    CaseMixModel,
-    _deviance,
-    _expit,
-    _gram,
-    _levels,
-    _pearson_dispersion,
-    fit_logistic,
-)
+from pejling.national.casemix import RIDGE, CaseMixModel, build_design, fit_design
 from pejling.national.grants_forecast import FACTOR_MONTH, MONTH_BANDS, _band_sql, _month_index
 from pejling.national.outcome_frame import (
     _AGE,
@@ -73,7 +63,6 @@ from pejling.national.outcome_frame import (
     EXTRA_COVARIATES,
     Cells,
     _parse,
-    local_unemployment,
 )
 from pejling.national.ranks import DRAWS, SEED
 from pejling.store.database import Store
@@ -280,76 +269,16 @@ def _factors(dc: DurationCells, pooled: bool) -> dict[str, npt.NDArray[np.str_]]
 
 
 def fit_duration(dc: DurationCells, *, ridge: float = RIDGE) -> DurationFit:
-    """Fit the discrete-time hazard on the cells (the design as `casemix.fit_case_mix`, with the
-    duration band as one more factor; its fit, so Σ fitted hazards = Σ events)."""
+    """Fit the discrete-time hazard on the cells (`casemix.build_design` with the duration band
+    as the first factor; `casemix.fit_design`'s fit, so Σ fitted hazards = Σ events)."""
     cells = dc.cells
     pooled = len(set(cells.period.tolist())) > 1
-    months = cells.persons.astype(np.float64)
-    levels: dict[str, tuple[str, ...]] = {}
-    codes: list[Ints] = []
-    for name, values in _factors(dc, pooled).items():
-        kept, code = _levels(values, months)
-        if len(kept) < 2:
-            continue
-        levels[name] = kept
-        codes.append(code)
-    unemployment = np.round(local_unemployment(cells) / UNEMPLOYMENT_STEP) * UNEMPLOYMENT_STEP
-    unemployment = np.where(np.isnan(unemployment), np.nanmean(unemployment), unemployment)
-    labour = bool(np.ptp(unemployment) > 0)
-    u_code = np.round(unemployment * 100).astype(np.int64)
-    key = u_code - u_code.min()
-    for code, name in zip(codes, levels, strict=True):
-        key = key * len(levels[name]) + code
-    _unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    w = np.asarray(np.bincount(inverse, weights=cells.weight), dtype=np.float64)
-    y = np.asarray(np.bincount(inverse, weights=cells.outcome), dtype=np.float64)
-    w2 = np.asarray(np.bincount(inverse, weights=cells.weight2), dtype=np.float64)
-    k_cells = len(first)
-    rows = [np.arange(k_cells)]
-    cols = [np.zeros(k_cells, dtype=np.int64)]
-    data = [np.ones(k_cells)]
-    offset = 1
-    for code, name in zip(codes, levels, strict=True):
-        at = code[first]
-        rows.append(np.flatnonzero(at > 0))
-        cols.append(offset + at[at > 0] - 1)
-        data.append(np.ones(int((at > 0).sum())))
-        offset += len(levels[name]) - 1
-    covariates = tuple(levels)
-    if labour:
-        u = unemployment[first]
-        rows.append(np.arange(k_cells))
-        cols.append(np.full(k_cells, offset))
-        data.append(u - float(np.average(u, weights=w)))
-        offset += 1
-        covariates = (*covariates, "local_unemployment")
-    exog = sparse.csr_matrix(
-        (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(k_cells, offset),
-    )
-    beta, converged = fit_logistic(exog, y, w, ridge=ridge)
-    fitted = _expit(np.asarray(exog @ beta, dtype=np.float64))
-    share = np.clip(y / w, 0.0, 1.0)
-    national = float(y.sum() / w.sum())
-    model = CaseMixModel(
-        covariates=covariates,
-        levels=levels,
-        persons=dc.total_persons,
-        cells=k_cells,
-        parameters=offset,
-        deviance=_deviance(share, fitted, w),
-        null_deviance=_deviance(share, np.full_like(share, national), w),
-        converged=converged,
-        dispersion=_pearson_dispersion(y, w, w2, fitted, k_cells - offset),
-    )
-    hessian = _gram(exog, w * fitted * (1 - fitted)) + np.diag(
-        np.r_[0.0, np.full(offset - 1, ridge)]
-    )
-    hazard = np.asarray(fitted[inverse], dtype=np.float64)
-    design = exog[inverse]
-    covariance = _robust_covariance(cells, design, hazard, hessian)
-    return DurationFit(model, hazard, design, covariance)
+    design = build_design(cells, _factors(dc, pooled), cells.persons.astype(np.float64))
+    model, fitted, hessian = fit_design(design, persons=dc.total_persons, ridge=ridge)
+    hazard = np.asarray(fitted[design.inverse], dtype=np.float64)
+    exog = design.exog[design.inverse]
+    covariance = _robust_covariance(cells, exog, hazard, hessian)
+    return DurationFit(model, hazard, exog, covariance)
 
 
 def _membership(municipality: Ints) -> tuple[Ints, sparse.csr_matrix]:
