@@ -322,6 +322,7 @@ def _drafts(
             lang=lang,
             threshold=threshold,
             min_persons=min_persons,
+            maps=code == NATIONAL_CODE,
         )
         for code in areas
     ]

@@ -398,8 +398,15 @@ def draft_report(
     threshold: int = 5,
     min_persons: int = DEFAULT_MIN_PERSONS,
     today: date | None = None,
+    maps: bool = True,
 ) -> ReportDraft:
-    """Evaluate the policy as of a period and collect every figure its report will show."""
+    """Evaluate the policy as of a period and collect every figure its report will show.
+
+    `maps=False` leaves out the map of the 98 municipalities in each section: the national
+    policy's per-municipality drafts (`pejling.national.goals`) are never shown as reports, and
+    their map figures are every municipality's own figures, which those drafts hold anyway, so
+    leaving the maps out changes neither a verdict nor the publication's suppression pattern.
+    """
     if as_of is None:
         as_of = Period.year(year if year is not None else (today or date.today()).year)
     mun = policy.municipality
@@ -450,7 +457,7 @@ def draft_report(
                 if national:
                     lines.append(("national", focal, labels(lang)["national"], chosen,
                                   [add(spec, 0, focal, p) for p in national]))  # fmt: skip
-            if chosen is not None:
+            if chosen is not None and maps:
                 # a verdict at the deadline is mapped for the deadline's figure, not a later one
                 until = status.latest.period if status.final and status.latest else None
                 map_period, map_keys = _map_cells(spec, focal, chosen, cache, add, until)
