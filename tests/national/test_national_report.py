@@ -87,6 +87,16 @@ def test_one_section_per_goal_and_a_row_per_municipality(written: Path) -> None:
     assert "data:image/svg+xml;base64," in html  # the maps
 
 
+def test_overview_counts_the_uncertain_verdicts(written: Path) -> None:
+    """The front page's count per status says how many of them are uncertain, as each goal's
+    own count does, so a committee does not read 'Nået' in many municipalities as certain."""
+    html = (written / "nat-status-2018.html").read_text("utf-8")
+    overview = html.split('<table class="nat-counts">')[1].split("</table>")[0]
+    assert "heraf usikre" in overview
+    cells = re.findall(r'<td class="num" data-label="heraf usikre">(\d+)</td>', overview)
+    assert len(cells) == 2  # one per goal
+
+
 def test_a_hidden_figure_is_not_shown(written: Path) -> None:
     # Odense (461): 3 of 100 employed in 2018, suppressed (threshold 5)
     html = (written / "nat-status-2018.html").read_text("utf-8")
