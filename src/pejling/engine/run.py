@@ -125,6 +125,10 @@ def compute_all(
     import_id = next_import_id(store)
     con.execute("BEGIN TRANSACTION")
     try:
+        from pejling.engine.plan import shared_steps
+
+        for step in shared_steps([s.compute for s in specs if s.compute], as_of, first_year):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
         for number, spec in enumerate(specs):
             if progress:
                 progress(f"Beregner {spec.id}", number, len(specs))
@@ -166,42 +170,27 @@ def _compute_one(
     store: Store, catalog: Catalog, spec: IndicatorSpec, as_of: date, first_year: int,
     import_id: int, ranges: Sequence[tuple[int, int]], provenance: str,
 ) -> int:  # fmt: skip
-    from pejling.engine.compiler import DIMENSIONS, cube_sql
-    from pejling.engine.groups import membership
+    from pejling.engine.plan import indicator_plan
 
+    compute = spec.compute
+    assert compute is not None
+    for step in indicator_plan(spec.id, compute, as_of, first_year, ranges).steps:
+        store.con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
+    return write_observations(store, catalog, spec, as_of, import_id, provenance)
+
+
+def write_observations(
+    store: Store, catalog: Catalog, spec: IndicatorSpec, as_of: date, import_id: int,
+    provenance: str,
+) -> int:  # fmt: skip
+    """Replace the indicator's computed observations by the table `agg` (and its gap indicator).
+
+    Shared by every engine: `agg` is small (groups × municipalities × periods), so whichever
+    engine computed it, the values, units and gaps are formed here, in one place.
+    """
     con = store.con
     compute = spec.compute
     assert compute is not None
-    con.execute("CREATE OR REPLACE TEMP TABLE cube AS " + cube_sql(compute, as_of, first_year))
-    members = membership(compute)
-    columns = list(zip(*members, strict=True))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE gm AS SELECT unnest($1::VARCHAR[]) AS grp, "
-        "unnest($2::VARCHAR[]) AS origin, unnest($3::VARCHAR[]) AS wcat, "
-        "unnest($4::BOOLEAN[]) AS menapt, unnest($5::BOOLEAN[]) AS a012, "
-        "unnest($6::VARCHAR[]) AS sex, unnest($7::VARCHAR[]) AS basis",
-        [list(c) for c in columns],
-    )
-    using = ", ".join(DIMENSIONS)
-    # num and den are weighted sums (population estimates), n the unweighted persons (or rows)
-    # the figure rests on: `persons` of the observation
-    parts = [
-        "SELECT grp, coalesce(municipality, 0) AS municipality, period, t, sum(num) AS num, "
-        f"sum(den) AS den, sum(n) AS n FROM cube JOIN gm USING ({using}) "
-        "GROUP BY GROUPING SETS ((grp, municipality, period, t), (grp, period, t))"
-    ]
-    for c1, c2 in ranges:
-        label = f"cohort={c1}-{c2}"
-        parts.append(
-            f"SELECT CASE WHEN grp = '' THEN '{label}' ELSE '{label};' || grp END AS grp, "
-            "coalesce(municipality, 0) AS municipality, CAST(yy.y AS VARCHAR) AS period, "
-            "CAST(yy.y AS DOUBLE) AS t, sum(num), sum(den), sum(n) "
-            f"FROM cube JOIN gm USING ({using}) "
-            f"JOIN (SELECT range AS y FROM range({int(c1)}, {int(c2) + 1})) AS yy "
-            f"ON cube.y BETWEEN {int(c1)} AND yy.y "
-            "GROUP BY GROUPING SETS ((grp, municipality, yy.y), (grp, yy.y))"
-        )
-    con.execute("CREATE OR REPLACE TEMP TABLE agg AS " + " UNION ALL ".join(parts))
     if compute.measure in (Measure.SHARE, Measure.RATIO) and not compute.per_year:
         value = "CASE WHEN den > 0 THEN 100.0 * num / den END"
         numerator, denominator = "num", "den"

@@ -1,0 +1,107 @@
+"""What a computation runs, as data: named steps of sqlglot trees, independent of the engine.
+
+Why: the same compiled catalog runs on DuckDB (the default) and on Spark (`--engine spark`).
+Each engine only materialises the steps in order — `CREATE TEMP TABLE name AS query` in DuckDB,
+a cached temporary view in Spark — after transpiling the tree to its dialect. No engine
+builds SQL of its own, so the two cannot drift apart.
+
+A run is `shared_steps` (tables every indicator reads, built once) followed by one
+`IndicatorPlan` per indicator, whose last step is the table `agg`: one row per group ×
+municipality (0 = the whole country) × period with Σ numerator, Σ denominator and the persons
+`n`. Turning `agg` into observations (value, unit, provenance, gap indicators) is small and is
+done in the store by `engine.run` for every engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlglot
+from sqlglot import exp
+
+from pejling.engine.compiler import DIMENSIONS, cube_query
+from pejling.engine.groups import membership
+from pejling.spec.compute import ComputeSpec
+
+#: the result table of every indicator plan
+RESULT = "agg"
+
+
+@dataclass(frozen=True)
+class Step:
+    """Materialise `query` as the temporary table `table` (DuckDB semantics)."""
+
+    table: str
+    query: exp.Expr
+
+    def sql(self, dialect: str = "duckdb") -> str:
+        """The query in `dialect`."""
+        return self.query.sql(dialect=dialect)
+
+
+@dataclass(frozen=True)
+class IndicatorPlan:
+    """The steps that compute one indicator's `agg` table."""
+
+    indicator: str
+    steps: tuple[Step, ...]
+
+
+def shared_steps(specs: Sequence[ComputeSpec], as_of: date, first_year: int) -> tuple[Step, ...]:
+    """Tables that several indicators read, built once per run."""
+    return ()
+
+
+def _membership_values(spec: ComputeSpec) -> exp.Expr:
+    """The group membership of every cube cell as a VALUES table `gm` (see engine.groups)."""
+    rows = [
+        exp.tuple_(
+            *(exp.Boolean(this=v) if isinstance(v, bool) else exp.Literal.string(v) for v in member)
+        )
+        for member in membership(spec)
+    ]
+    values = exp.values(rows, alias="m", columns=["grp", *DIMENSIONS])
+    return sqlglot.select("*").from_(values)
+
+
+def _aggregate(spec: ComputeSpec, ranges: Sequence[tuple[int, int]]) -> exp.Expr:
+    """Sum the cube into groups, per municipality and nationally, and into cohort ranges."""
+    using = ", ".join(DIMENSIONS)
+    parts = [
+        "SELECT grp, coalesce(municipality, 0) AS municipality, period, t, sum(num) AS num, "
+        f"sum(den) AS den, sum(n) AS n FROM cube JOIN gm USING ({using}) "
+        "GROUP BY GROUPING SETS ((grp, municipality, period, t), (grp, period, t))"
+    ]
+    for c1, c2 in ranges:
+        label = f"cohort={int(c1)}-{int(c2)}"
+        years = ", ".join(f"({y})" for y in range(int(c1), int(c2) + 1))
+        parts.append(
+            f"SELECT CASE WHEN grp = '' THEN '{label}' ELSE '{label};' || grp END AS grp, "
+            "coalesce(municipality, 0) AS municipality, CAST(yy.y AS VARCHAR) AS period, "
+            "CAST(yy.y AS DOUBLE) AS t, sum(num) AS num, sum(den) AS den, sum(n) AS n "
+            f"FROM cube JOIN gm USING ({using}) "
+            f"JOIN (SELECT * FROM (VALUES {years}) AS v(y)) AS yy "
+            f"ON cube.y BETWEEN {int(c1)} AND yy.y "
+            "GROUP BY GROUPING SETS ((grp, municipality, yy.y), (grp, yy.y))"
+        )
+    return sqlglot.parse_one(" UNION ALL ".join(parts), dialect="duckdb")
+
+
+def indicator_plan(
+    indicator: str,
+    spec: ComputeSpec,
+    as_of: date,
+    first_year: int,
+    ranges: Sequence[tuple[int, int]] = (),
+) -> IndicatorPlan:
+    """cube (the person-level pass) → gm (group membership) → agg (the result)."""
+    return IndicatorPlan(
+        indicator,
+        (
+            Step("cube", cube_query(spec, as_of, first_year)),
+            Step("gm", _membership_values(spec)),
+            Step(RESULT, _aggregate(spec, ranges)),
+        ),
+    )
