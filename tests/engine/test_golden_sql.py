@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from pejling.engine.compiler import cube_sql
+from pejling.engine.plan import plan_run, shared_steps
 from pejling.spec.catalog import load_catalog
 from pejling.spec.compute import ComputeSpec
 from pejling.store.schema import migrate
@@ -29,25 +30,56 @@ def spec_of(indicator_id: str) -> ComputeSpec:
     return spec
 
 
-@pytest.mark.parametrize("indicator_id", COMPUTABLE)
-def test_generated_sql_matches_golden(indicator_id: str) -> None:
-    sql = cube_sql(spec_of(indicator_id), date(2024, 12, 31), 2022) + "\n"
-    path = GOLDEN / f"{indicator_id}.sql"
+#: what a run of the whole catalog executes: shared tables, then each indicator's cube
+RUN = plan_run([(i, spec_of(i)) for i in COMPUTABLE], date(2024, 12, 31), 2022)
+SHARED = "_shared_tables"
+
+
+def _check(name: str, sql: str) -> None:
+    path = GOLDEN / f"{name}.sql"
     if os.environ.get("PEJLING_UPDATE_GOLDEN"):
         path.write_text(sql, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == sql
 
 
 @pytest.mark.parametrize("indicator_id", COMPUTABLE)
+def test_generated_sql_matches_golden(indicator_id: str) -> None:
+    (plan,) = [p for p in RUN.indicators if p.indicator == indicator_id]
+    _check(indicator_id, plan.steps[0].query.sql(dialect="duckdb", pretty=True) + "\n")
+
+
+def test_shared_tables_match_golden() -> None:
+    _check(
+        SHARED,
+        "".join(
+            f"-- {s.table}\n{s.query.sql(dialect='duckdb', pretty=True)};\n" for s in RUN.shared
+        ),
+    )
+
+
+def test_a_run_executes_on_an_empty_store() -> None:
+    con = duckdb.connect()
+    migrate(con)
+    for step in RUN.shared:
+        con.execute(f"CREATE TEMP TABLE {step.table} AS {step.sql()}")
+    for plan in RUN.indicators:
+        for step in plan.steps:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
+        assert con.execute("SELECT count(*) FROM agg").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("indicator_id", COMPUTABLE)
 def test_generated_sql_runs_on_an_empty_store(indicator_id: str) -> None:
     con = duckdb.connect()
     migrate(con)
+    for step in shared_steps([spec_of(indicator_id)], date(2024, 12, 31), 2022):
+        con.execute(f"CREATE TEMP TABLE {step.table} AS {step.sql()}")
     rows = con.execute(cube_sql(spec_of(indicator_id), date(2024, 12, 31), 2022)).fetchall()
     assert rows == []
 
 
 def test_every_golden_file_belongs_to_an_indicator() -> None:
-    assert sorted(p.stem for p in GOLDEN.glob("*.sql")) == sorted(COMPUTABLE)
+    assert sorted(p.stem for p in GOLDEN.glob("*.sql")) == sorted([*COMPUTABLE, SHARED])
 
 
 def test_unknown_predicate_is_a_located_error(tmp_path: Path) -> None:

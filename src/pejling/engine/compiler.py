@@ -29,6 +29,7 @@ from sqlglot import exp
 from pejling.engine.predicates import (
     FAR_FUTURE,
     Context,
+    Coverage,
     age_at,
     col,
     compile_predicate,
@@ -221,13 +222,76 @@ def _frame_days() -> exp.Expr:
     return _parse("(f.we - f.ws + 1)")
 
 
-def value_expression(name: str, spec: ComputeSpec) -> exp.Expr:
-    """A numeric per-row value (see `VALUES` in spec.compute)."""
+def _window_sum(table: str, alias: str, total: exp.Expr, distinct: bool) -> exp.Subquery:
+    """Σ `total` over the `table` spells overlapping each frame row's window, per row.
+
+    Why not a correlated subquery per row: DuckDB decorrelates one by first collecting the
+    distinct (person, window) pairs of all frame rows (millions) and joining the sums back
+    with a second hash table. Joining the spells to the frame and grouping by the row's key
+    touches only the rows that have such spells. The key (person, ws, we) is one frame row
+    when residence spells do not overlap, which the import guarantees; a frame cut to benefit
+    spells can repeat a window (two benefits over the same days), so there the distinct
+    windows are taken first, lest a spell be summed twice.
+    """
+    far = date_lit(FAR_FUTURE)
+    source: exp.Expr = exp.to_table("frame")
+    if distinct:
+        source = exp.Subquery(
+            this=sqlglot.select("person_id", "ws", "we").distinct().from_("frame")
+        )
+    query = (
+        sqlglot.select(
+            col("person_id", "f"), col("ws", "f"), col("we", "f"), exp.alias_(total, "v")
+        )
+        .from_(exp.alias_(source, "f"))
+        .join(
+            exp.alias_(exp.to_table(table), alias),
+            on=_parse(
+                f"{alias}.person_id = f.person_id AND {alias}.start <= f.we "
+                f'AND coalesce({alias}."end", :far) >= f.ws',
+                far=far,
+            ),
+        )
+        .group_by(col("person_id", "f"), col("ws", "f"), col("we", "f"))
+    )
+    return exp.Subquery(this=query)
+
+
+def value_expression(
+    name: str, spec: ComputeSpec, sums: dict[str, exp.Subquery] | None = None
+) -> exp.Expr:
+    """A numeric per-row value (see `VALUES` in spec.compute).
+
+    With `sums`, a value summed over overlapping spells reads a per-row sum joined to the
+    frame (`_window_sum`, registered in `sums` under its alias) instead of running a
+    correlated subquery.
+    """
     far = date_lit(FAR_FUTURE)
     if name == "days":
         return _frame_days()
     if name == "full_time_hours":
         return _parse("(f.we - f.ws + 1) * :h / 7.0", h=num(FULL_TIME_HOURS))
+    if name in ("benefit_days", "offer_hours") and sums is not None:
+        alias = f"rs{len(sums) + 1}"
+        distinct = bool(spec.within_benefit)
+        if name == "benefit_days":
+            total = _parse(
+                'sum(least(coalesce(b2."end", :far), f.we) - greatest(b2.start, f.ws) + 1)',
+                far=far,
+            )
+            sums[alias] = _window_sum("benefit_spells", "b2", total, distinct)
+            return _parse("least(f.we - f.ws + 1, coalesce(:v, 0))", v=col("v", alias))
+        total = _parse(
+            'sum((least(coalesce(o."end", :far), f.we) - greatest(o.start, f.ws) + 1) '
+            "* o.hours_per_week / 7.0)",
+            far=far,
+        )
+        sums[alias] = _window_sum("activation_offers", "o", total, distinct)
+        return _parse(
+            "least((f.we - f.ws + 1) * :h / 7.0, coalesce(:v, 0))",
+            h=num(FULL_TIME_HOURS),
+            v=col("v", alias),
+        )
     if name == "benefit_days":
         return _parse(
             'least(f.we - f.ws + 1, coalesce((SELECT sum(least(coalesce(b2."end", :far), f.we) '
@@ -325,7 +389,9 @@ PERSON_COLUMNS = (
 )
 
 
-def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
+def cube_query(
+    spec: ComputeSpec, as_of: date, first_year: int, coverage: Coverage | None = None
+) -> exp.Expr:
     """The whole statement: periods, frame, per-row numerator/denominator, cube.
 
     Two levels: the inner query joins the frame to the person, keeps rows passing the cheap
@@ -333,11 +399,12 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
     predicate (a subquery) once as a flag column; the outer query applies the remaining
     population predicates and forms numerator and denominator from the flags.
     """
-    ctx = Context(as_of, point=spec.frame is Frame.POINT)
+    ctx = Context(as_of, point=spec.frame is Frame.POINT, coverage=coverage)
     population = [compile_predicate(p, ctx) for p in spec.population]
     cheap = [c for c in population if not _uses_flags(c)]
     costly = [c for c in population if _uses_flags(c)]
     values: dict[str, exp.Expr] = {}
+    sums: dict[str, exp.Subquery] = {}
     if spec.measure is Measure.SHARE:
         assert spec.numerator is not None
         numerator: exp.Expr = exp.Case(
@@ -350,11 +417,11 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
         numerator, denominator = num(1), num(1)
     else:
         assert spec.value is not None
-        values["_v"] = value_expression(spec.value, spec)
+        values["_v"] = value_expression(spec.value, spec, sums)
         numerator = col("_v", "x")
         denominator = num(1)
         if spec.measure is Measure.RATIO:
-            values["_b"] = value_expression(spec.base, spec) if spec.base else _frame_days()
+            values["_b"] = value_expression(spec.base, spec, sums) if spec.base else _frame_days()
             denominator = col("_b", "x")
     inner = (
         sqlglot.select(
@@ -365,10 +432,29 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
         )
         .from_(exp.alias_(exp.to_table("frame"), "f"))
         .join(
-            exp.alias_(exp.to_table("person_cells"), "p"),
+            exp.alias_(exp.to_table("persons"), "p"),
             on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "f")),
         )
     )
+    for alias, query in sums.items():
+        inner = inner.join(
+            exp.alias_(query, alias),
+            on=_parse(
+                f"{alias}.person_id = f.person_id AND {alias}.ws = f.ws AND {alias}.we = f.we"
+            ),
+            join_type="left",
+        )
+    if ctx.coverage is not None and any(
+        c.table == "cv" for _, e in ctx.flags.values() for c in e.find_all(exp.Column)
+    ):
+        inner = inner.join(
+            exp.alias_(exp.to_table(ctx.coverage.name), "cv"),
+            on=exp.and_(
+                exp.EQ(this=col("person_id", "cv"), expression=col("person_id", "f")),
+                exp.EQ(this=col("period", "cv"), expression=col("period", "f")),
+            ),
+            join_type="left",
+        )
     if cheap:
         inner = inner.where(exp.and_(*cheap))
     # sampling weights: numerator and denominator are weighted sums (population estimates);
@@ -430,16 +516,102 @@ def cube_query(spec: ComputeSpec, as_of: date, first_year: int) -> exp.Expr:
             as_=sqlglot.select("*").from_(_periods_cte(periods_for(spec, as_of, first_year))),
         )
         .with_("frame", as_=frame_query(spec, as_of))
-        .with_(
-            "person_cells",
-            as_=sqlglot.select(
-                exp.Column(this=exp.Star(), table=exp.to_identifier("p")),
-                exp.alias_(_cell_expression(), "cell"),
-                exp.alias_(_parse("CAST(coalesce(p.weight, 1) AS DOUBLE)"), "w"),
-            ).from_(exp.alias_(exp.to_table("persons"), "p")),
+    )
+    return keyed(cube)
+
+
+#: the register tables a compiled query may read, each replaced by its keyed copy `k_<name>`
+REGISTER_TABLES = (
+    "persons", "residence_spells", "programme_spells", "benefit_spells", "employment_spells",
+    "activation_offers", "danish_education", "exam_grades", "education_spells", "job_readiness",
+)  # fmt: skip
+PERSON_KEY = "pk"
+
+
+def keyed_name(table: str) -> str:
+    """The name of a register table's integer-keyed copy (built once per run, see plan)."""
+    return f"k_{table}"
+
+
+def keyed(tree: exp.Expr) -> exp.Expr:
+    """Read the keyed copies: every register table → `k_<table>`, every `person_id` → `pk`.
+
+    Why: the pseudonymous person id is a 20-character text that every heavy join, semi-join
+    and distinct count of a query works on. A dense INTEGER key (assigned once per run in
+    `keyed_persons`) makes those hash tables several times smaller and faster; the results are
+    the same because the key is one-to-one with the person id. The compiler and the
+    predicates keep speaking of `person_id` and the register's own tables, so queries that read
+    the store directly (the national outcome frame) are unaffected.
+    """
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Column) and node.name == "person_id":
+            return exp.Column(this=exp.to_identifier(PERSON_KEY), table=node.args.get("table"))
+        if isinstance(node, exp.Table) and node.name in REGISTER_TABLES and not node.db:
+            renamed = exp.to_table(keyed_name(node.name))
+            alias = node.args.get("alias")
+            return exp.alias_(renamed, alias.name, table=True) if alias else renamed
+        return node
+
+    return tree.transform(swap)
+
+
+def keyed_persons(columns: tuple[str, ...]) -> exp.Expr:
+    """persons with a dense integer key, its cube cell and its sampling weight (once per run)."""
+    return sqlglot.select(
+        exp.alias_(
+            exp.cast(
+                _parse("row_number() OVER (ORDER BY p.person_id)"),
+                exp.DataType.build("INTEGER"),
+            ),
+            PERSON_KEY,
+        ),
+        *[col(c, "p") for c in columns],
+        exp.alias_(_cell_expression(), "cell"),
+        exp.alias_(_parse("CAST(coalesce(p.weight, 1) AS DOUBLE)"), "w"),
+    ).from_(exp.alias_(exp.to_table("persons"), "p"))
+
+
+def keyed_table(table: str, columns: tuple[str, ...]) -> exp.Expr:
+    """A register table with the integer key instead of the person id (once per run)."""
+    return (
+        sqlglot.select(col(PERSON_KEY, "k"), *[col(c, "t") for c in columns if c != "person_id"])
+        .from_(exp.alias_(exp.to_table(table), "t"))
+        .join(
+            exp.alias_(exp.to_table(keyed_name("persons")), "k"),
+            on=exp.EQ(this=col("person_id", "k"), expression=col("person_id", "t")),
         )
     )
-    return cube
+
+
+def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
+    """The coverage table: one row per person and period in any predicate's set, one column each.
+
+    A person outside every set has no row; the indicator's LEFT JOIN then reads false.
+    """
+    names = [name for name, _ in coverage.columns.values()]
+    parts: list[exp.Expr] = []
+    for name, query in coverage.columns.values():
+        flags = [exp.alias_(exp.true() if n == name else exp.false(), n) for n in names]
+        parts.append(
+            sqlglot.select(exp.column("person_id"), exp.column("period"), *flags).from_(
+                exp.alias_(exp.Subquery(this=query), "s")
+            )
+        )
+    union = parts[0]
+    for part in parts[1:]:
+        union = exp.union(union, part, distinct=False)
+    table = (
+        sqlglot.select(
+            exp.column("person_id"),
+            exp.column("period"),
+            *[exp.alias_(exp.func("bool_or", exp.column(n)), n) for n in names],
+        )
+        .from_(exp.alias_(exp.Subquery(this=union), "u"))
+        .group_by(exp.column("person_id"), exp.column("period"))
+        .with_("periods", as_=sqlglot.select("*").from_(_periods_cte(periods)))
+    )
+    return keyed(table)
 
 
 def cube_sql(spec: ComputeSpec, as_of: date, first_year: int) -> str:

@@ -14,16 +14,27 @@ done in the store by `engine.run` for every engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import sqlglot
 from sqlglot import exp
 
-from pejling.engine.compiler import DIMENSIONS, cube_query
+from pejling.engine.compiler import (
+    DIMENSIONS,
+    REGISTER_TABLES,
+    PeriodRow,
+    coverage_query,
+    cube_query,
+    keyed_name,
+    keyed_persons,
+    keyed_table,
+    periods_for,
+)
 from pejling.engine.groups import membership
-from pejling.spec.compute import ComputeSpec
+from pejling.engine.predicates import Coverage
+from pejling.spec.compute import ComputeSpec, Frame
 
 #: the result table of every indicator plan
 RESULT = "agg"
@@ -50,8 +61,68 @@ class IndicatorPlan:
 
 
 def shared_steps(specs: Sequence[ComputeSpec], as_of: date, first_year: int) -> tuple[Step, ...]:
-    """Tables that several indicators read, built once per run."""
-    return ()
+    """Tables that several indicators read, built once per run.
+
+    The integer-keyed copy of every register table (see `compiler.keyed`): persons first,
+    since every other copy takes its key from it.
+    """
+    from pejling.register.tables import TABLES_BY_NAME
+
+    def stored(name: str) -> tuple[str, ...]:
+        table = TABLES_BY_NAME[name]
+        return tuple(c.name for c in (*table.columns, *table.derived))
+
+    steps = [Step(keyed_name("persons"), keyed_persons(stored("persons")))]
+    for name in REGISTER_TABLES:
+        if name != "persons":
+            steps.append(Step(keyed_name(name), keyed_table(name, stored(name))))
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything a run computes: the shared tables, then one plan per indicator."""
+
+    shared: tuple[Step, ...]
+    indicators: tuple[IndicatorPlan, ...]
+
+
+def plan_run(
+    specs: Sequence[tuple[str, ComputeSpec]],
+    as_of: date,
+    first_year: int,
+    ranges: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+) -> RunPlan:
+    """The whole run: keyed tables, one coverage table per set of reference dates, indicators.
+
+    Point-frame indicators measured on the same dates share a coverage table (see
+    `predicates.Coverage`). Each is compiled twice: the first pass collects the predicates
+    every indicator needs, so that the table is complete before any indicator reads it.
+    """
+    groups: dict[tuple[PeriodRow, ...], Coverage] = {}
+    of_spec: dict[str, Coverage] = {}
+    for indicator, spec in specs:
+        if spec.frame is Frame.POINT:
+            key = tuple(periods_for(spec, as_of, first_year))
+            coverage = groups.setdefault(key, Coverage(f"cov_{len(groups) + 1}"))
+            of_spec[indicator] = coverage
+            cube_query(spec, as_of, first_year, coverage)
+    shared = list(shared_steps([spec for _, spec in specs], as_of, first_year))
+    for key, coverage in groups.items():
+        if coverage.columns:
+            shared.append(Step(coverage.name, coverage_query(coverage, list(key))))
+    plans = tuple(
+        indicator_plan(
+            indicator,
+            spec,
+            as_of,
+            first_year,
+            (ranges or {}).get(indicator, ()),
+            of_spec.get(indicator),
+        )
+        for indicator, spec in specs
+    )
+    return RunPlan(tuple(shared), plans)
 
 
 def _membership_values(spec: ComputeSpec) -> exp.Expr:
@@ -95,12 +166,17 @@ def indicator_plan(
     as_of: date,
     first_year: int,
     ranges: Sequence[tuple[int, int]] = (),
+    coverage: Coverage | None = None,
 ) -> IndicatorPlan:
-    """cube (the person-level pass) → gm (group membership) → agg (the result)."""
+    """cube (the person-level pass) → gm (group membership) → agg (the result).
+
+    Without `coverage` (a plan of its own, outside `plan_run`) every "on the date" predicate
+    is a semi-join of its own; the results are the same.
+    """
     return IndicatorPlan(
         indicator,
         (
-            Step("cube", cube_query(spec, as_of, first_year)),
+            Step("cube", cube_query(spec, as_of, first_year, coverage)),
             Step("gm", _membership_values(spec)),
             Step(RESULT, _aggregate(spec, ranges)),
         ),

@@ -92,13 +92,39 @@ def grade_value(alias: str) -> exp.Expr:
     return exp.cast(col("grade", alias), exp.DataType.build("INTEGER"))
 
 
+class Coverage:
+    """Who meets each "on the date" predicate on each reference date: one table per run.
+
+    Why: in a point frame every row's date is its period's measurement date, so whether a
+    person is employed, on a benefit or in the programme on that date does not depend on the
+    indicator. Hand-written SQL computes those (person, period) sets once and joins them once;
+    so does the engine: each distinct predicate becomes a boolean column `cN` of the table
+    `name` (person, period, c1, c2, …), built once for all indicators measured on the same
+    dates, and every indicator joins it once instead of running one semi-join per predicate.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        #: the (person_id, period) query of each predicate → its column
+        self.columns: dict[str, tuple[str, exp.Expr]] = {}
+
+    def column(self, query: exp.Expr) -> str:
+        """The column that says whether a person is in `query`'s (person_id, period) set."""
+        key = query.sql(dialect="duckdb")
+        if key not in self.columns:
+            self.columns[key] = (f"c{len(self.columns) + 1}", query)
+        return self.columns[key][0]
+
+
 class Context:
     """Names of the frame columns and the data date, shared by all predicates."""
 
-    def __init__(self, as_of: date, point: bool = False) -> None:
+    def __init__(self, as_of: date, point: bool = False, coverage: Coverage | None = None) -> None:
         self.as_of = as_of
         #: every row's reference date is its period's measurement date
         self.point = point
+        #: with a point frame: the run's coverage table (None: one semi-join per predicate)
+        self.coverage = coverage if point else None
         self.d: exp.Expr = col("d", "f")
         self.ws: exp.Expr = col("ws", "f")
         self.we: exp.Expr = col("we", "f")
@@ -160,6 +186,15 @@ def exists_on_date(table: str, alias: str, ctx: Context, *conditions: exp.Expr) 
     """
     if not ctx.point:
         return exists(table, alias, covers(alias, ctx.d), *conditions)
+    if ctx.coverage is not None:
+        query = (
+            sqlglot.select(col("person_id", alias), col("period", "pq"))
+            .from_(exp.alias_(exp.to_table(table), alias))
+            .join(exp.alias_(exp.to_table("periods"), "pq"), on=covers(alias, col("d", "pq")))
+        )
+        if conditions:
+            query = query.where(exp.and_(*conditions))
+        return covered(ctx, query)
     cond = exp.and_(
         exp.EQ(this=col("person_id", alias), expression=col("person_id", "f")),
         exp.EQ(this=col("period", "pq"), expression=col("period", "f")),
@@ -172,6 +207,13 @@ def exists_on_date(table: str, alias: str, ctx: Context, *conditions: exp.Expr) 
         .where(cond)
     )
     return exp.Exists(this=query)
+
+
+def covered(ctx: Context, query: exp.Expr) -> exp.Expr:
+    """The row's person is in the (person_id, period) set `query` (via the coverage table)."""
+    assert ctx.coverage is not None
+    name = ctx.coverage.column(query)
+    return exp.func("coalesce", col(name, "cv"), exp.false())
 
 
 def _employed(arg: Any, ctx: Context) -> exp.Expr:
@@ -201,6 +243,24 @@ def _in_programme(arg: Any, ctx: Context) -> exp.Expr:
 
 def _job_ready(arg: Any, ctx: Context) -> exp.Expr:
     """The latest assessment on or before the date is job_ready."""
+    if ctx.coverage is not None:
+        ready = (
+            sqlglot.select(col("person_id", "j"), col("period", "pq"))
+            .from_(exp.alias_(exp.to_table("job_readiness"), "j"))
+            .join(
+                exp.alias_(exp.to_table("periods"), "pq"),
+                on=exp.LTE(this=col("date", "j"), expression=col("d", "pq")),
+            )
+            .group_by(col("person_id", "j"), col("period", "pq"))
+            .having(
+                exp.EQ(
+                    this=exp.func("arg_max", col("assessment", "j"), col("date", "j")),
+                    expression=exp.Literal.string("job_ready"),
+                )
+            )
+        )
+        cond = covered(ctx, ready)
+        return cond if arg else exp.Not(this=cond)
     latest = (
         sqlglot.select(exp.func("arg_max", col("assessment", "j"), col("date", "j")))
         .from_(exp.alias_(exp.to_table("job_readiness"), "j"))

@@ -29,6 +29,7 @@ from pejling.suggest import did_you_mean
 if TYPE_CHECKING:
     # the report model needs only `SOURCE` and `data_date`; computing loads sqlglot, DuckDB and
     # the import log (openpyxl) where it runs, so reading figures does without them
+    from pejling.engine.plan import IndicatorPlan
     from pejling.spec.catalog import Catalog
     from pejling.spec.indicator import IndicatorSpec
     from pejling.store.database import Store
@@ -125,16 +126,22 @@ def compute_all(
     import_id = next_import_id(store)
     con.execute("BEGIN TRANSACTION")
     try:
-        from pejling.engine.plan import shared_steps
+        from pejling.engine.plan import plan_run
 
-        for step in shared_steps([s.compute for s in specs if s.compute], as_of, first_year):
+        plan = plan_run(
+            [(s.id, s.compute) for s in specs if s.compute], as_of, first_year, cohort_ranges
+        )
+        if progress:
+            progress("Forbereder personer og datoer", 0, len(specs))
+        for step in plan.shared:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
-        for number, spec in enumerate(specs):
+        previous: list[str] = []
+        for number, (spec, steps) in enumerate(zip(specs, plan.indicators, strict=True)):
             if progress:
                 progress(f"Beregner {spec.id}", number, len(specs))
             started = time.perf_counter()
-            rows = _compute_one(store, catalog, spec, as_of, first_year, import_id,
-                                (cohort_ranges or {}).get(spec.id, ()), provenance)  # fmt: skip
+            rows, previous = _compute_one(store, catalog, spec, steps, as_of, import_id,
+                                          provenance, previous)  # fmt: skip
             timings.append(IndicatorTiming(spec.id, rows, time.perf_counter() - started))
         digest = hashlib.sha256(
             "|".join(
@@ -167,16 +174,20 @@ COLUMNS = (
 
 
 def _compute_one(
-    store: Store, catalog: Catalog, spec: IndicatorSpec, as_of: date, first_year: int,
-    import_id: int, ranges: Sequence[tuple[int, int]], provenance: str,
-) -> int:  # fmt: skip
-    from pejling.engine.plan import indicator_plan
-
-    compute = spec.compute
-    assert compute is not None
-    for step in indicator_plan(spec.id, compute, as_of, first_year, ranges).steps:
-        store.con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
-    return write_observations(store, catalog, spec, as_of, import_id, provenance)
+    store: Store, catalog: Catalog, spec: IndicatorSpec, plan: IndicatorPlan, as_of: date,
+    import_id: int, provenance: str, previous: list[str],
+) -> tuple[int, list[str]]:  # fmt: skip
+    """Compute one indicator; `previous` are the statements that built the current `agg`."""
+    statements = [
+        f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}" for step in plan.steps
+    ]
+    # Two indicators may differ only in how `agg` becomes a value (full-time persons and
+    # their share: the same Σ benefit days over Σ days lived): the same statements as the
+    # indicator before mean the same `agg`, which is still there
+    if statements != previous:
+        for statement in statements:
+            store.con.execute(statement)
+    return write_observations(store, catalog, spec, as_of, import_id, provenance), statements
 
 
 def write_observations(

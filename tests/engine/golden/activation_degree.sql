@@ -28,7 +28,7 @@ WITH periods AS (
     )) AS periods(period, t, y, d, ps, pe)
 ), frame AS (
   SELECT
-    r.person_id,
+    r.pk,
     r.municipality,
     pr.period,
     pr.t,
@@ -47,11 +47,11 @@ WITH periods AS (
       CAST('2024-12-31' AS DATE)
     ) AS we,
     b.benefit AS eo
-  FROM residence_spells AS r
+  FROM k_residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
-  JOIN benefit_spells AS b
-    ON b.person_id = r.person_id
+  JOIN k_benefit_spells AS b
+    ON b.pk = r.pk
     AND b.benefit IN ('integration_benefit', 'self_support_benefit')
     AND b.start <= pr.pe
     AND COALESCE(b."end", CAST('9999-12-31' AS DATE)) >= pr.ps
@@ -64,48 +64,6 @@ WITH periods AS (
       pr.pe,
       CAST('2024-12-31' AS DATE)
     )
-), person_cells AS (
-  SELECT
-    p.*,
-    (
-      (
-        (
-          (
-            CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 + CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END
-          ) * 2 + CASE WHEN COALESCE(p.menapt, FALSE) THEN 1 ELSE 0 END
-        ) * 2 + CASE
-          WHEN COALESCE(
-            p.origin = 'immigrant'
-            AND (
-              YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-                WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-                THEN 1
-                ELSE 0
-              END
-            ) <= 12,
-            FALSE
-          )
-          THEN 1
-          ELSE 0
-        END
-      ) * 2 + CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END
-    ) * 8 + COALESCE(
-      LIST_POSITION(
-        [
-          'refugee',
-          'reunified_refugee',
-          'reunified_other',
-          'work',
-          'study',
-          'eu',
-          'other'
-        ],
-        p.residence_basis
-      ),
-      0
-    ) AS cell,
-    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
-  FROM persons AS p
 )
 SELECT
   municipality,
@@ -139,7 +97,7 @@ FROM (
     cell,
     SUM(num) AS num,
     SUM(den) AS den,
-    COUNT(DISTINCT person_id) AS n
+    COUNT(DISTINCT pk) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -147,7 +105,7 @@ FROM (
       "x"."t",
       "x"."y",
       "x"."cell",
-      "x"."person_id",
+      "x".pk,
       CAST("x"."_v" AS DOUBLE) * "x"."w" AS num,
       CAST("x"."_b" AS DOUBLE) * "x"."w" AS den
     FROM (
@@ -165,41 +123,50 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM programme_spells AS g
+          FROM k_programme_spells AS g
           WHERE
-            "g"."person_id" = "f"."person_id"
+            "g".pk = "f".pk
             AND (
               "g"."start" <= "f"."d"
               AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "f"."d"
             )
         ) AS _k1,
-        LEAST(
-          (
-            f.we - f.ws + 1
-          ) * 37 / 7.0,
-          COALESCE(
-            (
-              SELECT
-                SUM(
-                  (
-                    LEAST(COALESCE(o."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(o.start, f.ws) + 1
-                  ) * o.hours_per_week / 7.0
-                )
-              FROM activation_offers AS o
-              WHERE
-                o.person_id = f.person_id
-                AND o.start <= f.we
-                AND COALESCE(o."end", CAST('9999-12-31' AS DATE)) >= f.ws
-            ),
-            0
-          )
-        ) AS _v,
+        LEAST((
+          f.we - f.ws + 1
+        ) * 37 / 7.0, COALESCE("rs1"."v", 0)) AS _v,
         (
           f.we - f.ws + 1
         ) * 37 / 7.0 AS _b
       FROM frame AS f
-      JOIN person_cells AS p
-        ON "p"."person_id" = "f"."person_id"
+      JOIN k_persons AS p
+        ON "p".pk = "f".pk
+      LEFT JOIN (
+        SELECT
+          "f".pk,
+          "f"."ws",
+          "f"."we",
+          SUM(
+            (
+              LEAST(COALESCE(o."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(o.start, f.ws) + 1
+            ) * o.hours_per_week / 7.0
+          ) AS v
+        FROM (
+          SELECT DISTINCT
+            pk,
+            ws,
+            we
+          FROM frame
+        ) AS f
+        JOIN k_activation_offers AS o
+          ON o.pk = f.pk
+          AND o.start <= f.we
+          AND COALESCE(o."end", CAST('9999-12-31' AS DATE)) >= f.ws
+        GROUP BY
+          "f".pk,
+          "f"."ws",
+          "f"."we"
+      ) AS rs1
+        ON rs1.pk = f.pk AND rs1.ws = f.ws AND rs1.we = f.we
     ) AS x
     WHERE
       "x"."_k1"

@@ -29,16 +29,16 @@ WITH periods AS (
 ), frame AS (
   WITH ev AS (
     SELECT DISTINCT
-      person_id,
+      pk,
       MAKE_DATE(exam_year, 6, 30) AS e,
       MAKE_DATE(exam_year, 1, 1) AS ws,
       MAKE_DATE(exam_year, 6, 30) AS we,
       CAST(NULL AS TEXT) AS eo,
       CAST(NULL AS SMALLINT) AS municipality
-    FROM exam_grades
+    FROM k_exam_grades
   )
   SELECT
-    ev.person_id,
+    ev.pk,
     COALESCE(ev.municipality, r.municipality) AS municipality,
     pr.period,
     pr.t,
@@ -50,56 +50,14 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN residence_spells AS r
-    ON r.person_id = ev.person_id
+  LEFT JOIN k_residence_spells AS r
+    ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
   WHERE
     ev.e <= CAST('2024-12-31' AS DATE)
     AND ev.we <= CAST('2024-12-31' AS DATE)
     AND NOT COALESCE(ev.municipality, r.municipality) IS NULL
-), person_cells AS (
-  SELECT
-    p.*,
-    (
-      (
-        (
-          (
-            CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 + CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END
-          ) * 2 + CASE WHEN COALESCE(p.menapt, FALSE) THEN 1 ELSE 0 END
-        ) * 2 + CASE
-          WHEN COALESCE(
-            p.origin = 'immigrant'
-            AND (
-              YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-                WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-                THEN 1
-                ELSE 0
-              END
-            ) <= 12,
-            FALSE
-          )
-          THEN 1
-          ELSE 0
-        END
-      ) * 2 + CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END
-    ) * 8 + COALESCE(
-      LIST_POSITION(
-        [
-          'refugee',
-          'reunified_refugee',
-          'reunified_other',
-          'work',
-          'study',
-          'eu',
-          'other'
-        ],
-        p.residence_basis
-      ),
-      0
-    ) AS cell,
-    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
-  FROM persons AS p
 )
 SELECT
   municipality,
@@ -158,27 +116,25 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM exam_grades AS x
+          FROM k_exam_grades AS x
           WHERE
-            "x"."person_id" = "f"."person_id"
+            "x".pk = "f".pk
             AND "x"."exam_year" = YEAR("f"."d")
             AND "x"."subject" = 'danish_written'
         )
         AND EXISTS(
           SELECT
             1
-          FROM exam_grades AS x
+          FROM k_exam_grades AS x
           WHERE
-            "x"."person_id" = "f"."person_id"
-            AND "x"."exam_year" = YEAR("f"."d")
-            AND "x"."subject" = 'maths'
+            "x".pk = "f".pk AND "x"."exam_year" = YEAR("f"."d") AND "x"."subject" = 'maths'
         ) AS _k1,
         EXISTS(
           SELECT
             1
-          FROM exam_grades AS x
+          FROM k_exam_grades AS x
           WHERE
-            "x"."person_id" = "f"."person_id"
+            "x".pk = "f".pk
             AND "x"."exam_year" = YEAR("f"."d")
             AND "x"."subject" = 'danish_written'
             AND CAST("x"."grade" AS INT) >= 2.0
@@ -186,16 +142,16 @@ FROM (
         AND EXISTS(
           SELECT
             1
-          FROM exam_grades AS x
+          FROM k_exam_grades AS x
           WHERE
-            "x"."person_id" = "f"."person_id"
+            "x".pk = "f".pk
             AND "x"."exam_year" = YEAR("f"."d")
             AND "x"."subject" = 'maths'
             AND CAST("x"."grade" AS INT) >= 2.0
         ) AS _k2
       FROM frame AS f
-      JOIN person_cells AS p
-        ON "p"."person_id" = "f"."person_id"
+      JOIN k_persons AS p
+        ON "p".pk = "f".pk
     ) AS x
     WHERE
       "x"."_k1"

@@ -28,7 +28,7 @@ WITH periods AS (
     )) AS periods(period, t, y, d, ps, pe)
 ), frame AS (
   SELECT
-    r.person_id,
+    r.pk,
     r.municipality,
     pr.period,
     pr.t,
@@ -37,53 +37,11 @@ WITH periods AS (
     GREATEST(r.start, pr.ps) AS ws,
     LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS we,
     CAST(NULL AS TEXT) AS eo
-  FROM residence_spells AS r
+  FROM k_residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
   WHERE
     GREATEST(r.start, pr.ps) <= LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE))
-), person_cells AS (
-  SELECT
-    p.*,
-    (
-      (
-        (
-          (
-            CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 + CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END
-          ) * 2 + CASE WHEN COALESCE(p.menapt, FALSE) THEN 1 ELSE 0 END
-        ) * 2 + CASE
-          WHEN COALESCE(
-            p.origin = 'immigrant'
-            AND (
-              YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-                WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-                THEN 1
-                ELSE 0
-              END
-            ) <= 12,
-            FALSE
-          )
-          THEN 1
-          ELSE 0
-        END
-      ) * 2 + CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END
-    ) * 8 + COALESCE(
-      LIST_POSITION(
-        [
-          'refugee',
-          'reunified_refugee',
-          'reunified_other',
-          'work',
-          'study',
-          'eu',
-          'other'
-        ],
-        p.residence_basis
-      ),
-      0
-    ) AS cell,
-    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
-  FROM persons AS p
 )
 SELECT
   municipality,
@@ -117,7 +75,7 @@ FROM (
     cell,
     SUM(num) AS num,
     SUM(den) AS den,
-    COUNT(DISTINCT person_id) AS n
+    COUNT(DISTINCT pk) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -125,7 +83,7 @@ FROM (
       "x"."t",
       "x"."y",
       "x"."cell",
-      "x"."person_id",
+      "x".pk,
       CAST("x"."_v" AS DOUBLE) * "x"."w" AS num,
       CAST("x"."_b" AS DOUBLE) * "x"."w" AS den
     FROM (
@@ -140,29 +98,32 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        LEAST(
-          f.we - f.ws + 1,
-          COALESCE(
-            (
-              SELECT
-                SUM(
-                  LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
-                )
-              FROM benefit_spells AS b2
-              WHERE
-                b2.person_id = f.person_id
-                AND b2.start <= f.we
-                AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
-            ),
-            0
-          )
-        ) AS _v,
+        LEAST(f.we - f.ws + 1, COALESCE("rs1"."v", 0)) AS _v,
         (
           f.we - f.ws + 1
         ) AS _b
       FROM frame AS f
-      JOIN person_cells AS p
-        ON "p"."person_id" = "f"."person_id"
+      JOIN k_persons AS p
+        ON "p".pk = "f".pk
+      LEFT JOIN (
+        SELECT
+          "f".pk,
+          "f"."ws",
+          "f"."we",
+          SUM(
+            LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
+          ) AS v
+        FROM frame AS f
+        JOIN k_benefit_spells AS b2
+          ON b2.pk = f.pk
+          AND b2.start <= f.we
+          AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
+        GROUP BY
+          "f".pk,
+          "f"."ws",
+          "f"."we"
+      ) AS rs1
+        ON rs1.pk = f.pk AND rs1.ws = f.ws AND rs1.we = f.we
       WHERE
         (
           YEAR("f"."d") - YEAR("p"."birth_date") - CASE

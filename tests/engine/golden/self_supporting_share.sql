@@ -28,7 +28,7 @@ WITH periods AS (
     )) AS periods(period, t, y, d, ps, pe)
 ), frame AS (
   SELECT
-    r.person_id,
+    r.pk,
     r.municipality,
     pr.period,
     pr.t,
@@ -37,51 +37,9 @@ WITH periods AS (
     CAST(NULL AS DATE) AS ws,
     CAST(NULL AS DATE) AS we,
     CAST(NULL AS TEXT) AS eo
-  FROM residence_spells AS r
+  FROM k_residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
-), person_cells AS (
-  SELECT
-    p.*,
-    (
-      (
-        (
-          (
-            CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 + CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END
-          ) * 2 + CASE WHEN COALESCE(p.menapt, FALSE) THEN 1 ELSE 0 END
-        ) * 2 + CASE
-          WHEN COALESCE(
-            p.origin = 'immigrant'
-            AND (
-              YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-                WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-                THEN 1
-                ELSE 0
-              END
-            ) <= 12,
-            FALSE
-          )
-          THEN 1
-          ELSE 0
-        END
-      ) * 2 + CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END
-    ) * 8 + COALESCE(
-      LIST_POSITION(
-        [
-          'refugee',
-          'reunified_refugee',
-          'reunified_other',
-          'work',
-          'study',
-          'eu',
-          'other'
-        ],
-        p.residence_basis
-      ),
-      0
-    ) AS cell,
-    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
-  FROM persons AS p
 )
 SELECT
   municipality,
@@ -139,30 +97,12 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        EXISTS(
-          SELECT
-            1
-          FROM benefit_spells AS b
-          JOIN periods AS pq
-            ON "b"."start" <= "pq"."d"
-            AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
-          WHERE
-            "b"."person_id" = "f"."person_id"
-            AND "pq"."period" = "f"."period"
-            AND "b"."benefit" IN (
-              'integration_benefit',
-              'self_support_benefit',
-              'cash_benefit',
-              'education_benefit',
-              'unemployment_insurance',
-              'sickness_benefit',
-              'flexjob',
-              'disability_pension'
-            )
-        ) AS _k1
+        COALESCE("cv"."c6", FALSE) AS _k1
       FROM frame AS f
-      JOIN person_cells AS p
-        ON "p"."person_id" = "f"."person_id"
+      JOIN k_persons AS p
+        ON "p".pk = "f".pk
+      LEFT JOIN cov_1 AS cv
+        ON "cv".pk = "f".pk AND "cv"."period" = "f"."period"
       WHERE
         (
           YEAR("f"."d") - YEAR("p"."birth_date") - CASE

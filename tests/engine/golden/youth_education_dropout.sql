@@ -29,7 +29,7 @@ WITH periods AS (
 ), frame AS (
   WITH ev AS (
     SELECT
-      person_id,
+      pk,
       start AS e,
       start AS ws,
       CAST(start + TO_MONTHS(12) - INTERVAL '1' DAY AS DATE) AS we,
@@ -39,12 +39,12 @@ WITH periods AS (
         ELSE 'not_dropped_out'
       END AS eo,
       CAST(NULL AS SMALLINT) AS municipality
-    FROM education_spells
+    FROM k_education_spells
     WHERE
       level = 'youth'
   )
   SELECT
-    ev.person_id,
+    ev.pk,
     COALESCE(ev.municipality, r.municipality) AS municipality,
     pr.period,
     pr.t,
@@ -56,56 +56,14 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN residence_spells AS r
-    ON r.person_id = ev.person_id
+  LEFT JOIN k_residence_spells AS r
+    ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
   WHERE
     ev.e <= CAST('2024-12-31' AS DATE)
     AND ev.we <= CAST('2024-12-31' AS DATE)
     AND NOT COALESCE(ev.municipality, r.municipality) IS NULL
-), person_cells AS (
-  SELECT
-    p.*,
-    (
-      (
-        (
-          (
-            CASE p.origin WHEN 'danish_origin' THEN 0 WHEN 'immigrant' THEN 1 ELSE 2 END * 3 + CASE WHEN p.origin = 'danish_origin' THEN 0 WHEN p.western THEN 1 ELSE 2 END
-          ) * 2 + CASE WHEN COALESCE(p.menapt, FALSE) THEN 1 ELSE 0 END
-        ) * 2 + CASE
-          WHEN COALESCE(
-            p.origin = 'immigrant'
-            AND (
-              YEAR("p"."arrival_date") - YEAR("p"."birth_date") - CASE
-                WHEN MONTH("p"."arrival_date") * 100 + DAY("p"."arrival_date") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-                THEN 1
-                ELSE 0
-              END
-            ) <= 12,
-            FALSE
-          )
-          THEN 1
-          ELSE 0
-        END
-      ) * 2 + CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END
-    ) * 8 + COALESCE(
-      LIST_POSITION(
-        [
-          'refugee',
-          'reunified_refugee',
-          'reunified_other',
-          'work',
-          'study',
-          'eu',
-          'other'
-        ],
-        p.residence_basis
-      ),
-      0
-    ) AS cell,
-    CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
-  FROM persons AS p
 )
 SELECT
   municipality,
@@ -162,8 +120,8 @@ FROM (
         "p"."cell",
         "p"."w"
       FROM frame AS f
-      JOIN person_cells AS p
-        ON "p"."person_id" = "f"."person_id"
+      JOIN k_persons AS p
+        ON "p".pk = "f".pk
     ) AS x
   ) AS rows
   WHERE
