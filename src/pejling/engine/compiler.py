@@ -561,7 +561,7 @@ def keyed_persons(columns: tuple[str, ...]) -> exp.Expr:
     return sqlglot.select(
         exp.alias_(
             exp.cast(
-                _parse("row_number() OVER (ORDER BY p.person_id)"),
+                _parse("row_number() OVER ()"),
                 exp.DataType.build("INTEGER"),
             ),
             PERSON_KEY,
@@ -585,27 +585,27 @@ def keyed_table(table: str, columns: tuple[str, ...]) -> exp.Expr:
 
 
 def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
-    """The coverage table: one row per person and period in any predicate's set, one column each.
+    """The coverage table: one row per person and period in any predicate's set, and `m`.
 
-    A person outside every set has no row; the indicator's LEFT JOIN then reads false.
+    `m` has the bit of every predicate whose set holds the person on that date. A person
+    outside every set has no row; the indicator's LEFT JOIN then reads no bit.
     """
-    names = [name for name, _ in coverage.columns.values()]
-    parts: list[exp.Expr] = []
-    for name, query in coverage.columns.values():
-        flags = [exp.alias_(exp.true() if n == name else exp.false(), n) for n in names]
-        parts.append(
-            sqlglot.select(exp.column("person_id"), exp.column("period"), *flags).from_(
-                exp.alias_(exp.Subquery(this=query), "s")
-            )
-        )
-    union = parts[0]
+    parts = [
+        sqlglot.select(
+            exp.column("person_id"), exp.column("period"), exp.alias_(num(bit), "b")
+        ).from_(exp.alias_(exp.Subquery(this=query), "s"))
+        for bit, query in coverage.bits.values()
+    ]
+    union: exp.Expr = parts[0]
     for part in parts[1:]:
         union = exp.union(union, part, distinct=False)
     table = (
         sqlglot.select(
             exp.column("person_id"),
             exp.column("period"),
-            *[exp.alias_(exp.func("bool_or", exp.column(n)), n) for n in names],
+            exp.alias_(
+                exp.cast(exp.func("bit_or", exp.column("b")), exp.DataType.build("BIGINT")), "m"
+            ),
         )
         .from_(exp.alias_(exp.Subquery(this=union), "u"))
         .group_by(exp.column("person_id"), exp.column("period"))

@@ -109,7 +109,7 @@ def plan_run(
             cube_query(spec, as_of, first_year, coverage)
     shared = list(shared_steps([spec for _, spec in specs], as_of, first_year))
     for key, coverage in groups.items():
-        if coverage.columns:
+        if coverage.bits:
             shared.append(Step(coverage.name, coverage_query(coverage, list(key))))
     plans = tuple(
         indicator_plan(

@@ -1,6 +1,6 @@
 -- k_persons
 SELECT
-  CAST(ROW_NUMBER() OVER (ORDER BY p.person_id) AS INT) AS pk,
+  CAST(ROW_NUMBER() OVER () AS INT) AS pk,
   "p"."person_id",
   "p"."birth_date",
   "p"."sex",
@@ -174,26 +174,12 @@ WITH periods AS (
 SELECT
   pk,
   period,
-  BOOL_OR(CAST(c1 AS BOOLEAN)) AS c1,
-  BOOL_OR(CAST(c2 AS BOOLEAN)) AS c2,
-  BOOL_OR(CAST(c3 AS BOOLEAN)) AS c3,
-  BOOL_OR(CAST(c4 AS BOOLEAN)) AS c4,
-  BOOL_OR(CAST(c5 AS BOOLEAN)) AS c5,
-  BOOL_OR(CAST(c6 AS BOOLEAN)) AS c6,
-  BOOL_OR(CAST(c7 AS BOOLEAN)) AS c7,
-  BOOL_OR(CAST(c8 AS BOOLEAN)) AS c8
+  CAST(BIT_OR(b) AS BIGINT) AS m
 FROM (
   SELECT
     pk,
     period,
-    TRUE AS c1,
-    FALSE AS c2,
-    FALSE AS c3,
-    FALSE AS c4,
-    FALSE AS c5,
-    FALSE AS c6,
-    FALSE AS c7,
-    FALSE AS c8
+    1 AS b
   FROM (
     SELECT
       "b".pk,
@@ -209,14 +195,7 @@ FROM (
   SELECT
     pk,
     period,
-    FALSE AS c1,
-    TRUE AS c2,
-    FALSE AS c3,
-    FALSE AS c4,
-    FALSE AS c5,
-    FALSE AS c6,
-    FALSE AS c7,
-    FALSE AS c8
+    2 AS b
   FROM (
     SELECT
       "g".pk,
@@ -230,14 +209,7 @@ FROM (
   SELECT
     pk,
     period,
-    FALSE AS c1,
-    FALSE AS c2,
-    TRUE AS c3,
-    FALSE AS c4,
-    FALSE AS c5,
-    FALSE AS c6,
-    FALSE AS c7,
-    FALSE AS c8
+    4 AS b
   FROM (
     SELECT
       "o".pk,
@@ -253,14 +225,7 @@ FROM (
   SELECT
     pk,
     period,
-    FALSE AS c1,
-    FALSE AS c2,
-    FALSE AS c3,
-    TRUE AS c4,
-    FALSE AS c5,
-    FALSE AS c6,
-    FALSE AS c7,
-    FALSE AS c8
+    8 AS b
   FROM (
     SELECT
       "e".pk,
@@ -274,14 +239,7 @@ FROM (
   SELECT
     pk,
     period,
-    FALSE AS c1,
-    FALSE AS c2,
-    FALSE AS c3,
-    FALSE AS c4,
-    TRUE AS c5,
-    FALSE AS c6,
-    FALSE AS c7,
-    FALSE AS c8
+    16 AS b
   FROM (
     SELECT
       "j".pk,
@@ -299,14 +257,7 @@ FROM (
   SELECT
     pk,
     period,
-    FALSE AS c1,
-    FALSE AS c2,
-    FALSE AS c3,
-    FALSE AS c4,
-    FALSE AS c5,
-    TRUE AS c6,
-    FALSE AS c7,
-    FALSE AS c8
+    32 AS b
   FROM (
     SELECT
       "b".pk,
@@ -331,14 +282,7 @@ FROM (
   SELECT
     pk,
     period,
-    FALSE AS c1,
-    FALSE AS c2,
-    FALSE AS c3,
-    FALSE AS c4,
-    FALSE AS c5,
-    FALSE AS c6,
-    TRUE AS c7,
-    FALSE AS c8
+    64 AS b
   FROM (
     SELECT
       "b".pk,
@@ -354,14 +298,7 @@ FROM (
   SELECT
     pk,
     period,
-    FALSE AS c1,
-    FALSE AS c2,
-    FALSE AS c3,
-    FALSE AS c4,
-    FALSE AS c5,
-    FALSE AS c6,
-    FALSE AS c7,
-    TRUE AS c8
+    128 AS b
   FROM (
     SELECT
       "b".pk,
@@ -410,12 +347,12 @@ WITH periods AS (
 SELECT
   pk,
   period,
-  BOOL_OR(CAST(c1 AS BOOLEAN)) AS c1
+  CAST(BIT_OR(b) AS BIGINT) AS m
 FROM (
   SELECT
     pk,
     period,
-    TRUE AS c1
+    1 AS b
   FROM (
     SELECT
       "g".pk,

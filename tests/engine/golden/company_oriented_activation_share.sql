@@ -95,9 +95,15 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        COALESCE("cv"."c1", FALSE) AS _k1,
-        COALESCE("cv"."c2", FALSE) AS _k2,
-        COALESCE("cv"."c3", FALSE) AS _k3
+        COALESCE((
+          "cv"."m" & 1
+        ) <> 0, FALSE) AS _k1,
+        COALESCE((
+          "cv"."m" & 2
+        ) <> 0, FALSE) AS _k2,
+        COALESCE((
+          "cv"."m" & 4
+        ) <> 0, FALSE) AS _k3
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk

@@ -95,7 +95,9 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        COALESCE("cv"."c4", FALSE) AS _k1
+        COALESCE((
+          "cv"."m" & 8
+        ) <> 0, FALSE) AS _k1
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk

@@ -95,7 +95,9 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        COALESCE("cv"."c1", FALSE) AS _k1
+        COALESCE((
+          "cv"."m" & 1
+        ) <> 0, FALSE) AS _k1
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk

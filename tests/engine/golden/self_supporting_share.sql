@@ -97,7 +97,9 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        COALESCE("cv"."c6", FALSE) AS _k1
+        COALESCE((
+          "cv"."m" & 32
+        ) <> 0, FALSE) AS _k1
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk

@@ -105,10 +105,18 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        COALESCE("cv"."c4", FALSE) AS _k1,
-        COALESCE("cv"."c7", FALSE) AS _k2,
-        COALESCE("cv"."c8", FALSE) AS _k3,
-        COALESCE("cv"."c5", FALSE) AS _k4
+        COALESCE((
+          "cv"."m" & 8
+        ) <> 0, FALSE) AS _k1,
+        COALESCE((
+          "cv"."m" & 64
+        ) <> 0, FALSE) AS _k2,
+        COALESCE((
+          "cv"."m" & 128
+        ) <> 0, FALSE) AS _k3,
+        COALESCE((
+          "cv"."m" & 16
+        ) <> 0, FALSE) AS _k4
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk
