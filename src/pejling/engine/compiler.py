@@ -451,7 +451,7 @@ def cube_query(
             exp.alias_(exp.to_table(ctx.coverage.name), "cv"),
             on=exp.and_(
                 exp.EQ(this=col("person_id", "cv"), expression=col("person_id", "f")),
-                exp.EQ(this=col("period", "cv"), expression=col("period", "f")),
+                exp.EQ(this=col("y", "cv"), expression=col("y", "f")),
             ),
             join_type="left",
         )
@@ -591,9 +591,9 @@ def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
     outside every set has no row; the indicator's LEFT JOIN then reads no bit.
     """
     parts = [
-        sqlglot.select(
-            exp.column("person_id"), exp.column("period"), exp.alias_(num(bit), "b")
-        ).from_(exp.alias_(exp.Subquery(this=query), "s"))
+        sqlglot.select(exp.column("person_id"), exp.column("y"), exp.alias_(num(bit), "b")).from_(
+            exp.alias_(exp.Subquery(this=query), "s")
+        )
         for bit, query in coverage.bits.values()
     ]
     union: exp.Expr = parts[0]
@@ -602,13 +602,13 @@ def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
     table = (
         sqlglot.select(
             exp.column("person_id"),
-            exp.column("period"),
+            exp.column("y"),
             exp.alias_(
                 exp.cast(exp.func("bit_or", exp.column("b")), exp.DataType.build("BIGINT")), "m"
             ),
         )
         .from_(exp.alias_(exp.Subquery(this=union), "u"))
-        .group_by(exp.column("person_id"), exp.column("period"))
+        .group_by(exp.column("person_id"), exp.column("y"))
         .with_("periods", as_=sqlglot.select("*").from_(_periods_cte(periods)))
     )
     return keyed(table)

@@ -106,11 +106,11 @@ class Coverage:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        #: the (person_id, period) query of each predicate → its bit
+        #: the (person_id, y) query of each predicate → its bit
         self.bits: dict[str, tuple[int, exp.Expr]] = {}
 
     def bit(self, query: exp.Expr) -> int:
-        """The bit of `m` that says whether a person is in `query`'s (person_id, period) set."""
+        """The bit of `m` that says whether a person is in `query`'s (person_id, y) set."""
         key = query.sql(dialect="duckdb")
         if key not in self.bits:
             if len(self.bits) == 62:
@@ -191,7 +191,7 @@ def exists_on_date(table: str, alias: str, ctx: Context, *conditions: exp.Expr) 
         return exists(table, alias, covers(alias, ctx.d), *conditions)
     if ctx.coverage is not None:
         query = (
-            sqlglot.select(col("person_id", alias), col("period", "pq"))
+            sqlglot.select(col("person_id", alias), col("y", "pq"))
             .from_(exp.alias_(exp.to_table(table), alias))
             .join(exp.alias_(exp.to_table("periods"), "pq"), on=covers(alias, col("d", "pq")))
         )
@@ -213,7 +213,7 @@ def exists_on_date(table: str, alias: str, ctx: Context, *conditions: exp.Expr) 
 
 
 def covered(ctx: Context, query: exp.Expr) -> exp.Expr:
-    """The row's person is in the (person_id, period) set `query` (via the coverage table)."""
+    """The row's person is in the (person_id, y) set `query` (via the coverage table)."""
     assert ctx.coverage is not None
     bit = num(ctx.coverage.bit(query))
     return exp.func(
@@ -254,13 +254,13 @@ def _job_ready(arg: Any, ctx: Context) -> exp.Expr:
     """The latest assessment on or before the date is job_ready."""
     if ctx.coverage is not None:
         ready = (
-            sqlglot.select(col("person_id", "j"), col("period", "pq"))
+            sqlglot.select(col("person_id", "j"), col("y", "pq"))
             .from_(exp.alias_(exp.to_table("job_readiness"), "j"))
             .join(
                 exp.alias_(exp.to_table("periods"), "pq"),
                 on=exp.LTE(this=col("date", "j"), expression=col("d", "pq")),
             )
-            .group_by(col("person_id", "j"), col("period", "pq"))
+            .group_by(col("person_id", "j"), col("y", "pq"))
             .having(
                 exp.EQ(
                     this=exp.func("arg_max", col("assessment", "j"), col("date", "j")),

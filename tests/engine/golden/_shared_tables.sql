@@ -173,17 +173,17 @@ WITH periods AS (
 )
 SELECT
   pk,
-  period,
+  y,
   CAST(BIT_OR(b) AS BIGINT) AS m
 FROM (
   SELECT
     pk,
-    period,
+    y,
     1 AS b
   FROM (
     SELECT
       "b".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_benefit_spells AS b
     JOIN periods AS pq
       ON "b"."start" <= "pq"."d"
@@ -194,12 +194,12 @@ FROM (
   UNION ALL
   SELECT
     pk,
-    period,
+    y,
     2 AS b
   FROM (
     SELECT
       "g".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_programme_spells AS g
     JOIN periods AS pq
       ON "g"."start" <= "pq"."d"
@@ -208,12 +208,12 @@ FROM (
   UNION ALL
   SELECT
     pk,
-    period,
+    y,
     4 AS b
   FROM (
     SELECT
       "o".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_activation_offers AS o
     JOIN periods AS pq
       ON "o"."start" <= "pq"."d"
@@ -224,12 +224,12 @@ FROM (
   UNION ALL
   SELECT
     pk,
-    period,
+    y,
     8 AS b
   FROM (
     SELECT
       "e".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_employment_spells AS e
     JOIN periods AS pq
       ON "e"."start" <= "pq"."d"
@@ -238,30 +238,30 @@ FROM (
   UNION ALL
   SELECT
     pk,
-    period,
+    y,
     16 AS b
   FROM (
     SELECT
       "j".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_job_readiness AS j
     JOIN periods AS pq
       ON "j"."date" <= "pq"."d"
     GROUP BY
       "j".pk,
-      "pq"."period"
+      "pq"."y"
     HAVING
       ARG_MAX("j"."assessment", "j"."date") = 'job_ready'
   ) AS s
   UNION ALL
   SELECT
     pk,
-    period,
+    y,
     32 AS b
   FROM (
     SELECT
       "b".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_benefit_spells AS b
     JOIN periods AS pq
       ON "b"."start" <= "pq"."d"
@@ -281,12 +281,12 @@ FROM (
   UNION ALL
   SELECT
     pk,
-    period,
+    y,
     64 AS b
   FROM (
     SELECT
       "b".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_benefit_spells AS b
     JOIN periods AS pq
       ON "b"."start" <= "pq"."d"
@@ -297,12 +297,12 @@ FROM (
   UNION ALL
   SELECT
     pk,
-    period,
+    y,
     128 AS b
   FROM (
     SELECT
       "b".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_benefit_spells AS b
     JOIN periods AS pq
       ON "b"."start" <= "pq"."d"
@@ -313,7 +313,7 @@ FROM (
 ) AS u
 GROUP BY
   pk,
-  period;
+  y;
 -- cov_3
 WITH periods AS (
   SELECT
@@ -346,17 +346,17 @@ WITH periods AS (
 )
 SELECT
   pk,
-  period,
+  y,
   CAST(BIT_OR(b) AS BIGINT) AS m
 FROM (
   SELECT
     pk,
-    period,
+    y,
     1 AS b
   FROM (
     SELECT
       "g".pk,
-      "pq"."period"
+      "pq"."y"
     FROM k_programme_spells AS g
     JOIN periods AS pq
       ON "g"."start" <= "pq"."d"
@@ -365,4 +365,4 @@ FROM (
 ) AS u
 GROUP BY
   pk,
-  period;
+  y;

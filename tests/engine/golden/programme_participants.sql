@@ -102,7 +102,7 @@ FROM (
       JOIN k_persons AS p
         ON "p".pk = "f".pk
       LEFT JOIN cov_3 AS cv
-        ON "cv".pk = "f".pk AND "cv"."period" = "f"."period"
+        ON "cv".pk = "f".pk AND "cv"."y" = "f"."y"
     ) AS x
     WHERE
       "x"."_k1"
