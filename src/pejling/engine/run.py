@@ -108,7 +108,7 @@ def compute_all(
     progress: ProgressCallback | None = None,
 ) -> ComputeResult:
     """Compute every computable indicator (or `only` these) and replace their observations."""
-    from pejling.store.observation_import import log_import, next_import_id
+    from pejling.store.observation_import import next_import_id
 
     known = {s.id for s in computable(catalog)}
     for wanted in only or ():
@@ -121,9 +121,27 @@ def compute_all(
     as_of = as_of or data_date(store)
     specs = [s for s in computable(catalog) if not only or s.id in only]
     provenance = register_provenance(store)
+    import_id = next_import_id(store)
+    from pejling.engine.resources import run_settings
+
+    with run_settings(store.con):
+        timings = _run(store, catalog, specs, as_of, first_year, cohort_ranges, import_id,
+                       provenance, progress)  # fmt: skip
+    if progress:
+        progress("Færdig", len(specs), len(specs))
+    return ComputeResult(as_of, tuple(timings), provenance == "synthetic")
+
+
+def _run(
+    store: Store, catalog: Catalog, specs: list[IndicatorSpec], as_of: date, first_year: int,
+    cohort_ranges: Mapping[str, Sequence[tuple[int, int]]] | None, import_id: int,
+    provenance: str, progress: ProgressCallback | None,
+) -> list[IndicatorTiming]:  # fmt: skip
+    """Every indicator in one transaction: all replaced, or none."""
+    from pejling.store.observation_import import log_import
+
     con = store.con
     timings: list[IndicatorTiming] = []
-    import_id = next_import_id(store)
     con.execute("BEGIN TRANSACTION")
     try:
         from pejling.engine.plan import plan_run
@@ -154,9 +172,7 @@ def compute_all(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    if progress:
-        progress("Færdig", len(specs), len(specs))
-    return ComputeResult(as_of, tuple(timings), provenance == "synthetic")
+    return timings
 
 
 def register_provenance(store: Store) -> str:
