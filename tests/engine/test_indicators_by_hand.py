@@ -353,3 +353,36 @@ def test_public_support_full_time(con: duckdb.DuckDBPyConnection) -> None:
     assert row_326 is not None
     assert row_326[0] == pytest.approx(122)
     assert row_326[1] == pytest.approx(365 + 365 + 214)  # d, g, a from 01.06 (214 days)
+
+
+def test_a_person_back_in_the_same_municipality_counts_once(tmp_path: Path) -> None:
+    # g leaves 326 for 265 in April 2017 and comes back in July: two rows in 326 for 2017 (the
+    # engine counts such persons apart from everyone else, see compiler.repeat_residents)
+    moved = (
+        "pg0001,326,2010-01-01,2017-03-31\npg0001,265,2017-04-01,2017-06-30\n"
+        "pg0001,326,2017-07-01,\n"
+    )
+    residence = FILES["residence_spells.csv"].replace("pg0001,326,2010-01-01,\n", moved)
+    assert residence != FILES["residence_spells.csv"]
+    files = {**FILES, "residence_spells.csv": residence}
+    folder = tmp_path / "register"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with Store.open(tmp_path / "ws.duckdb") as store:
+        import_register(store, [folder], PseudonymKey(b"hand-made-key-0123"))
+        compute_all(
+            store, load_catalog(), as_of=date(2024, 12, 31),
+            only=["public_support_fulltime_share", "public_support_fulltime_persons"],
+        )  # fmt: skip
+        rows = store.con.execute(
+            "SELECT indicator, municipality, numerator, denominator, persons "
+            "FROM computed_observations WHERE period = '2017' AND grp = '' "
+            "AND municipality IN (265, 326) ORDER BY indicator, municipality"
+        ).fetchall()
+    # 326: d all year (365 days), g 01.01-31.03 and 01.07-31.12 (90 + 184 days), g's sickness
+    # benefit in January (31 days); 2 persons, not 3
+    # 265: a, b, c all year and g 01.04-30.06 (e and f are 14): 4 persons
+    assert ("public_support_fulltime_share", 326, 31.0, 365.0 + 90 + 184, 2) in rows
+    assert ("public_support_fulltime_persons", 326, 31.0, None, 2) in rows
+    assert [r[4] for r in rows if r[1] == 265] == [4, 4]

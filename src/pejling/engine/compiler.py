@@ -389,8 +389,46 @@ PERSON_COLUMNS = (
 )
 
 
+def needs_repeats(spec: ComputeSpec) -> bool:
+    """A person-time ratio over residence alone counts its persons with `REPEAT_RESIDENTS`."""
+    return (
+        spec.measure is Measure.RATIO
+        and spec.frame is Frame.PERSON_TIME
+        and not spec.within_benefit
+    )
+
+
+#: persons with more than one residence spell in the same municipality (built once per run)
+REPEAT_RESIDENTS = "k_repeat_residents"
+
+
+def repeat_residents() -> exp.Expr:
+    """The persons whose rows in a person-time frame may repeat within a municipality and year.
+
+    Why: `n` of a person-time ratio is the number of distinct persons, and counting distinct
+    persons makes DuckDB hash every one of millions of frame rows. A person with one residence
+    spell per municipality has at most one row per municipality and year, so only the few
+    persons in this table need the distinct count; everyone else is counted by rows.
+    """
+    inner = (
+        sqlglot.select(col(PERSON_KEY, "r"))
+        .from_(exp.alias_(exp.to_table(keyed_name("residence_spells")), "r"))
+        .group_by(col(PERSON_KEY, "r"), col("municipality", "r"))
+        .having(exp.GT(this=exp.Count(this=exp.Star()), expression=num(1)))
+    )
+    return (
+        sqlglot.select(exp.column(PERSON_KEY))
+        .from_(exp.alias_(exp.Subquery(this=inner), "m"))
+        .group_by(exp.column(PERSON_KEY))
+    )
+
+
 def cube_query(
-    spec: ComputeSpec, as_of: date, first_year: int, coverage: Coverage | None = None
+    spec: ComputeSpec,
+    as_of: date,
+    first_year: int,
+    coverage: Coverage | None = None,
+    repeats: bool = False,
 ) -> exp.Expr:
     """The whole statement: periods, frame, per-row numerator/denominator, cube.
 
@@ -436,6 +474,16 @@ def cube_query(
             on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "f")),
         )
     )
+    repeats = repeats and needs_repeats(spec)
+    if repeats:
+        # keyed() would rename person_id; the table is keyed already
+        inner = inner.select(
+            exp.alias_(exp.Not(this=exp.Is(this=col("pk", "rr"), expression=exp.null())), "rep")
+        ).join(
+            exp.alias_(exp.to_table(REPEAT_RESIDENTS), "rr"),
+            on=exp.EQ(this=col("pk", "rr"), expression=col("person_id", "f")),
+            join_type="left",
+        )
     for alias, query in sums.items():
         inner = inner.join(
             exp.alias_(query, alias),
@@ -469,6 +517,7 @@ def cube_query(
         col("y", "x"),
         col("cell", "x"),
         *([col("person_id", "x")] if persons else []),
+        *([col("rep", "x")] if repeats else []),
         exp.alias_(
             exp.Mul(
                 this=exp.cast(_outer(numerator), exp.DataType.build("DOUBLE")), expression=weight
@@ -486,11 +535,16 @@ def cube_query(
     if costly:
         rows = rows.where(exp.and_(*[_outer(c) for c in costly]))
     group_cols = ["municipality", "period", "t", "y", "cell"]
-    count = (
+    count: exp.Expr = (
         exp.Count(this=exp.Distinct(expressions=[exp.column("person_id")]))
         if persons
         else exp.Count(this=exp.Star())  # the unweighted Σ den: den is 1 per row
     )
+    if repeats:
+        count = _parse(
+            "sum(CASE WHEN rep THEN 0 ELSE 1 END) "
+            "+ count(DISTINCT CASE WHEN rep THEN person_id END)"
+        )
     grouped = (
         sqlglot.select(
             *[exp.column(c) for c in group_cols],

@@ -24,13 +24,16 @@ from sqlglot import exp
 from pejling.engine.compiler import (
     DIMENSIONS,
     REGISTER_TABLES,
+    REPEAT_RESIDENTS,
     PeriodRow,
     coverage_query,
     cube_query,
     keyed_name,
     keyed_persons,
     keyed_table,
+    needs_repeats,
     periods_for,
+    repeat_residents,
 )
 from pejling.engine.groups import membership
 from pejling.engine.predicates import Coverage
@@ -108,6 +111,9 @@ def plan_run(
             of_spec[indicator] = coverage
             cube_query(spec, as_of, first_year, coverage)
     shared = list(shared_steps([spec for _, spec in specs], as_of, first_year))
+    repeats = any(needs_repeats(spec) for _, spec in specs)
+    if repeats:
+        shared.append(Step(REPEAT_RESIDENTS, repeat_residents()))
     for key, coverage in groups.items():
         if coverage.bits:
             shared.append(Step(coverage.name, coverage_query(coverage, list(key))))
@@ -119,6 +125,7 @@ def plan_run(
             first_year,
             (ranges or {}).get(indicator, ()),
             of_spec.get(indicator),
+            repeats,
         )
         for indicator, spec in specs
     )
@@ -167,16 +174,18 @@ def indicator_plan(
     first_year: int,
     ranges: Sequence[tuple[int, int]] = (),
     coverage: Coverage | None = None,
+    repeats: bool = False,
 ) -> IndicatorPlan:
     """cube (the person-level pass) → gm (group membership) → agg (the result).
 
     Without `coverage` (a plan of its own, outside `plan_run`) every "on the date" predicate
-    is a semi-join of its own; the results are the same.
+    is a semi-join of its own, and without `repeats` a person-time ratio counts its persons
+    with a plain distinct count; the results are the same.
     """
     return IndicatorPlan(
         indicator,
         (
-            Step("cube", cube_query(spec, as_of, first_year, coverage)),
+            Step("cube", cube_query(spec, as_of, first_year, coverage, repeats)),
             Step("gm", _membership_values(spec)),
             Step(RESULT, _aggregate(spec, ranges)),
         ),

@@ -141,6 +141,21 @@ SELECT
 FROM job_readiness AS t
 JOIN k_persons AS k
   ON "k"."person_id" = "t"."person_id";
+-- k_repeat_residents
+SELECT
+  pk
+FROM (
+  SELECT
+    "r"."pk"
+  FROM k_residence_spells AS r
+  GROUP BY
+    "r"."pk",
+    "r"."municipality"
+  HAVING
+    COUNT(*) > 1
+) AS m
+GROUP BY
+  pk;
 -- cov_1
 WITH periods AS (
   SELECT

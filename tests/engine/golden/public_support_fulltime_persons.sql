@@ -75,7 +75,7 @@ FROM (
     cell,
     SUM(num) AS num,
     SUM(den) AS den,
-    COUNT(DISTINCT pk) AS n
+    SUM(CASE WHEN rep THEN 0 ELSE 1 END) + COUNT(DISTINCT CASE WHEN rep THEN pk END) AS n
   FROM (
     SELECT
       "x"."municipality",
@@ -84,6 +84,7 @@ FROM (
       "x"."y",
       "x"."cell",
       "x".pk,
+      "x"."rep",
       CAST("x"."_v" AS DOUBLE) * "x"."w" AS num,
       CAST("x"."_b" AS DOUBLE) * "x"."w" AS den
     FROM (
@@ -101,10 +102,13 @@ FROM (
         LEAST(f.we - f.ws + 1, COALESCE("rs1"."v", 0)) AS _v,
         (
           f.we - f.ws + 1
-        ) AS _b
+        ) AS _b,
+        NOT "rr"."pk" IS NULL AS rep
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk
+      LEFT JOIN k_repeat_residents AS rr
+        ON "rr"."pk" = "f".pk
       LEFT JOIN (
         SELECT
           "f".pk,
