@@ -497,10 +497,7 @@ def cube_query(
     ):
         inner = inner.join(
             exp.alias_(exp.to_table(ctx.coverage.name), "cv"),
-            on=exp.and_(
-                exp.EQ(this=col("person_id", "cv"), expression=col("person_id", "f")),
-                exp.EQ(this=col("y", "cv"), expression=col("y", "f")),
-            ),
+            on=exp.EQ(this=col("person_id", "cv"), expression=col("person_id", "f")),
             join_type="left",
         )
     if cheap:
@@ -639,16 +636,21 @@ def keyed_table(table: str, columns: tuple[str, ...]) -> exp.Expr:
 
 
 def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
-    """The coverage table: one row per person and period in any predicate's set, and `m`.
+    """The coverage table: per person found in any predicate's set, the year bits of each.
 
-    `m` has the bit of every predicate whose set holds the person on that date. A person
-    outside every set has no row; the indicator's LEFT JOIN then reads no bit.
+    A person outside every set has no row; the indicator's LEFT JOIN then reads no bit.
     """
+    if periods and max(p.year for p in periods) - coverage.first_year > 62:
+        raise ValueError("more than 63 years on one set of reference dates")
+    names = [name for name, _ in coverage.columns.values()]
+    bit = _parse("CAST(1 AS BIGINT) << (s.y - :y0)", y0=num(coverage.first_year))
+    zero = _parse("CAST(0 AS BIGINT)")
     parts = [
-        sqlglot.select(exp.column("person_id"), exp.column("y"), exp.alias_(num(bit), "b")).from_(
-            exp.alias_(exp.Subquery(this=query), "s")
-        )
-        for bit, query in coverage.bits.values()
+        sqlglot.select(
+            col("person_id", "s"),
+            *[exp.alias_((bit if n == name else zero).copy(), n) for n in names],
+        ).from_(exp.alias_(exp.Subquery(this=query), "s"))
+        for name, query in coverage.columns.values()
     ]
     union: exp.Expr = parts[0]
     for part in parts[1:]:
@@ -656,13 +658,10 @@ def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
     table = (
         sqlglot.select(
             exp.column("person_id"),
-            exp.column("y"),
-            exp.alias_(
-                exp.cast(exp.func("bit_or", exp.column("b")), exp.DataType.build("BIGINT")), "m"
-            ),
+            *[exp.alias_(exp.func("bit_or", exp.column(n)), n) for n in names],
         )
         .from_(exp.alias_(exp.Subquery(this=union), "u"))
-        .group_by(exp.column("person_id"), exp.column("y"))
+        .group_by(exp.column("person_id"))
         .with_("periods", as_=sqlglot.select("*").from_(_periods_cte(periods)))
     )
     return keyed(table)

@@ -107,7 +107,9 @@ def plan_run(
     for indicator, spec in specs:
         if spec.frame is Frame.POINT:
             key = tuple(periods_for(spec, as_of, first_year))
-            coverage = groups.setdefault(key, Coverage(f"cov_{len(groups) + 1}"))
+            coverage = groups.setdefault(
+                key, Coverage(f"cov_{len(groups) + 1}", min(p.year for p in key) if key else 0)
+            )
             of_spec[indicator] = coverage
             cube_query(spec, as_of, first_year, coverage)
     shared = list(shared_steps([spec for _, spec in specs], as_of, first_year))
@@ -115,7 +117,7 @@ def plan_run(
     if repeats:
         shared.append(Step(REPEAT_RESIDENTS, repeat_residents()))
     for key, coverage in groups.items():
-        if coverage.bits:
+        if coverage.columns:
             shared.append(Step(coverage.name, coverage_query(coverage, list(key))))
     plans = tuple(
         indicator_plan(
@@ -129,7 +131,22 @@ def plan_run(
         )
         for indicator, spec in specs
     )
-    return RunPlan(tuple(shared), plans)
+    return RunPlan(_needed(shared, plans), plans)
+
+
+def _needed(shared: list[Step], plans: tuple[IndicatorPlan, ...]) -> tuple[Step, ...]:
+    """The shared steps some indicator reads, directly or through another shared step.
+
+    Why: a run of a few indicators (`--indicator`) should not key all ten register tables.
+    """
+    wanted = {keyed_name("persons")}
+    readers = [step.query for plan in plans for step in plan.steps]
+    for step in reversed(shared):
+        names = {t.name for query in readers for t in query.find_all(exp.Table)}
+        if step.table in names or step.table in wanted:
+            wanted.add(step.table)
+            readers.append(step.query)
+    return tuple(step for step in shared if step.table in wanted)
 
 
 def _membership_values(spec: ComputeSpec) -> exp.Expr:

@@ -97,26 +97,26 @@ class Coverage:
 
     Why: in a point frame every row's date is its period's measurement date, so whether a
     person is employed, on a benefit or in the programme on that date does not depend on the
-    indicator. Hand-written SQL computes those (person, period) sets once and joins them once;
-    so does the engine: each distinct predicate becomes a bit of the column `m` of the table
-    `name` (person, period, m), built once for all indicators measured on the same dates, and
-    every indicator joins it once instead of running one semi-join per predicate. (One
-    bit-or over a bit per row groups faster than a boolean column per predicate.)
+    indicator. Hand-written SQL computes those sets once and joins them once; so does the
+    engine. The table `name` has one row per person found in any set, and per predicate a
+    column `cN` whose bit `y - first_year` says whether the person is in the set on year y's
+    date. It is built once for all indicators measured on the same dates, and every indicator
+    joins it once, on the person alone, instead of running one semi-join per predicate.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, first_year: int) -> None:
         self.name = name
-        #: the (person_id, y) query of each predicate → its bit
-        self.bits: dict[str, tuple[int, exp.Expr]] = {}
+        #: the year of bit 0
+        self.first_year = first_year
+        #: the (person_id, y) query of each predicate → its column
+        self.columns: dict[str, tuple[str, exp.Expr]] = {}
 
-    def bit(self, query: exp.Expr) -> int:
-        """The bit of `m` that says whether a person is in `query`'s (person_id, y) set."""
+    def column(self, query: exp.Expr) -> str:
+        """The column whose year bits say when a person is in `query`'s (person_id, y) set."""
         key = query.sql(dialect="duckdb")
-        if key not in self.bits:
-            if len(self.bits) == 62:
-                raise ValueError("more than 62 predicates on one set of reference dates")
-            self.bits[key] = (1 << len(self.bits), query)
-        return self.bits[key][0]
+        if key not in self.columns:
+            self.columns[key] = (f"c{len(self.columns) + 1}", query)
+        return self.columns[key][0]
 
 
 class Context:
@@ -215,14 +215,13 @@ def exists_on_date(table: str, alias: str, ctx: Context, *conditions: exp.Expr) 
 def covered(ctx: Context, query: exp.Expr) -> exp.Expr:
     """The row's person is in the (person_id, y) set `query` (via the coverage table)."""
     assert ctx.coverage is not None
-    bit = num(ctx.coverage.bit(query))
-    return exp.func(
-        "coalesce",
-        exp.NEQ(
-            this=exp.paren(exp.BitwiseAnd(this=col("m", "cv"), expression=bit)), expression=num(0)
-        ),
-        exp.false(),
+    name = ctx.coverage.column(query)
+    shift = exp.Sub(this=col("y", "f"), expression=num(ctx.coverage.first_year))
+    bit = exp.BitwiseAnd(
+        this=exp.paren(exp.BitwiseRightShift(this=col(name, "cv"), expression=shift)),
+        expression=num(1),
     )
+    return exp.func("coalesce", exp.EQ(this=exp.paren(bit), expression=num(1)), exp.false())
 
 
 def _employed(arg: Any, ctx: Context) -> exp.Expr:

@@ -188,13 +188,27 @@ WITH periods AS (
 )
 SELECT
   pk,
-  y,
-  CAST(BIT_OR(b) AS BIGINT) AS m
+  BIT_OR(c1) AS c1,
+  BIT_OR(c2) AS c2,
+  BIT_OR(c3) AS c3,
+  BIT_OR(c4) AS c4,
+  BIT_OR(c5) AS c5,
+  BIT_OR(c6) AS c6,
+  BIT_OR(c7) AS c7,
+  BIT_OR(c8) AS c8
 FROM (
   SELECT
-    pk,
-    y,
-    1 AS b
+    "s".pk,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
       "b".pk,
@@ -208,9 +222,17 @@ FROM (
   ) AS s
   UNION ALL
   SELECT
-    pk,
-    y,
-    2 AS b
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
       "g".pk,
@@ -222,9 +244,17 @@ FROM (
   ) AS s
   UNION ALL
   SELECT
-    pk,
-    y,
-    4 AS b
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
       "o".pk,
@@ -238,9 +268,17 @@ FROM (
   ) AS s
   UNION ALL
   SELECT
-    pk,
-    y,
-    8 AS b
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
       "e".pk,
@@ -252,9 +290,17 @@ FROM (
   ) AS s
   UNION ALL
   SELECT
-    pk,
-    y,
-    16 AS b
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
       "j".pk,
@@ -270,9 +316,17 @@ FROM (
   ) AS s
   UNION ALL
   SELECT
-    pk,
-    y,
-    32 AS b
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
       "b".pk,
@@ -295,9 +349,17 @@ FROM (
   ) AS s
   UNION ALL
   SELECT
-    pk,
-    y,
-    64 AS b
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c7,
+    CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
       "b".pk,
@@ -311,9 +373,17 @@ FROM (
   ) AS s
   UNION ALL
   SELECT
-    pk,
-    y,
-    128 AS b
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c8
   FROM (
     SELECT
       "b".pk,
@@ -327,8 +397,7 @@ FROM (
   ) AS s
 ) AS u
 GROUP BY
-  pk,
-  y;
+  pk;
 -- cov_3
 WITH periods AS (
   SELECT
@@ -361,13 +430,13 @@ WITH periods AS (
 )
 SELECT
   pk,
-  y,
-  CAST(BIT_OR(b) AS BIGINT) AS m
+  BIT_OR(c1) AS c1
 FROM (
   SELECT
-    pk,
-    y,
-    1 AS b
+    "s".pk,
+    CAST(1 AS BIGINT) << (
+      s.y - 2022
+    ) AS c1
   FROM (
     SELECT
       "g".pk,
@@ -379,5 +448,4 @@ FROM (
   ) AS s
 ) AS u
 GROUP BY
-  pk,
-  y;
+  pk;

@@ -96,13 +96,15 @@ FROM (
         "p"."cell",
         "p"."w",
         COALESCE((
-          "cv"."m" & 8
-        ) <> 0, FALSE) AS _k1
+          (
+            "cv"."c4" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k1
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk
       LEFT JOIN cov_1 AS cv
-        ON "cv".pk = "f".pk AND "cv"."y" = "f"."y"
+        ON "cv".pk = "f".pk
       WHERE
         "p"."residence_basis" IN ('refugee', 'reunified_refugee')
         AND (

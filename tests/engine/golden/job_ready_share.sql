@@ -96,19 +96,25 @@ FROM (
         "p"."cell",
         "p"."w",
         COALESCE((
-          "cv"."m" & 1
-        ) <> 0, FALSE) AS _k1,
+          (
+            "cv"."c1" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k1,
         COALESCE((
-          "cv"."m" & 2
-        ) <> 0, FALSE) AS _k2,
+          (
+            "cv"."c2" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k2,
         COALESCE((
-          "cv"."m" & 16
-        ) <> 0, FALSE) AS _k3
+          (
+            "cv"."c5" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k3
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk
       LEFT JOIN cov_1 AS cv
-        ON "cv".pk = "f".pk AND "cv"."y" = "f"."y"
+        ON "cv".pk = "f".pk
     ) AS x
     WHERE
       "x"."_k1" AND "x"."_k2"

@@ -98,13 +98,15 @@ FROM (
         "p"."cell",
         "p"."w",
         COALESCE((
-          "cv"."m" & 32
-        ) <> 0, FALSE) AS _k1
+          (
+            "cv"."c6" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k1
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk
       LEFT JOIN cov_1 AS cv
-        ON "cv".pk = "f".pk AND "cv"."y" = "f"."y"
+        ON "cv".pk = "f".pk
       WHERE
         (
           YEAR("f"."d") - YEAR("p"."birth_date") - CASE

@@ -106,22 +106,30 @@ FROM (
         "p"."cell",
         "p"."w",
         COALESCE((
-          "cv"."m" & 8
-        ) <> 0, FALSE) AS _k1,
+          (
+            "cv"."c4" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k1,
         COALESCE((
-          "cv"."m" & 64
-        ) <> 0, FALSE) AS _k2,
+          (
+            "cv"."c7" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k2,
         COALESCE((
-          "cv"."m" & 128
-        ) <> 0, FALSE) AS _k3,
+          (
+            "cv"."c8" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k3,
         COALESCE((
-          "cv"."m" & 16
-        ) <> 0, FALSE) AS _k4
+          (
+            "cv"."c5" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k4
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk
       LEFT JOIN cov_1 AS cv
-        ON "cv".pk = "f".pk AND "cv"."y" = "f"."y"
+        ON "cv".pk = "f".pk
       WHERE
         (
           YEAR("f"."d") - YEAR("p"."birth_date") - CASE
