@@ -116,6 +116,17 @@ def plan_run(
     repeats = any(needs_repeats(spec) for _, spec in specs)
     if repeats:
         shared.append(Step(REPEAT_RESIDENTS, repeat_residents()))
+    # one membership table per distinct set of groups (most indicators share a few); a VALUES
+    # list of thousands of rows costs a noticeable fraction of a second to parse each time
+    memberships: dict[str, str] = {}
+    gm_of: dict[str, str] = {}
+    for indicator, spec in specs:
+        values = _membership_values(spec)
+        text = values.sql(dialect="duckdb")
+        if text not in memberships:
+            memberships[text] = f"gm_{len(memberships) + 1}"
+            shared.append(Step(memberships[text], values))
+        gm_of[indicator] = memberships[text]
     for key, coverage in groups.items():
         if coverage.columns:
             shared.append(Step(coverage.name, coverage_query(coverage, list(key))))
@@ -128,6 +139,7 @@ def plan_run(
             (ranges or {}).get(indicator, ()),
             of_spec.get(indicator),
             repeats,
+            gm_of[indicator],
         )
         for indicator, spec in specs
     )
@@ -161,12 +173,12 @@ def _membership_values(spec: ComputeSpec) -> exp.Expr:
     return sqlglot.select("*").from_(values)
 
 
-def _aggregate(spec: ComputeSpec, ranges: Sequence[tuple[int, int]]) -> exp.Expr:
+def _aggregate(spec: ComputeSpec, ranges: Sequence[tuple[int, int]], gm: str = "gm") -> exp.Expr:
     """Sum the cube into groups, per municipality and nationally, and into cohort ranges."""
     using = ", ".join(DIMENSIONS)
     parts = [
         "SELECT grp, coalesce(municipality, 0) AS municipality, period, t, sum(num) AS num, "
-        f"sum(den) AS den, sum(n) AS n FROM cube JOIN gm USING ({using}) "
+        f"sum(den) AS den, sum(n) AS n FROM cube JOIN {gm} AS gm USING ({using}) "
         "GROUP BY GROUPING SETS ((grp, municipality, period, t), (grp, period, t))"
     ]
     for c1, c2 in ranges:
@@ -176,7 +188,7 @@ def _aggregate(spec: ComputeSpec, ranges: Sequence[tuple[int, int]]) -> exp.Expr
             f"SELECT CASE WHEN grp = '' THEN '{label}' ELSE '{label};' || grp END AS grp, "
             "coalesce(municipality, 0) AS municipality, CAST(yy.y AS VARCHAR) AS period, "
             "CAST(yy.y AS DOUBLE) AS t, sum(num) AS num, sum(den) AS den, sum(n) AS n "
-            f"FROM cube JOIN gm USING ({using}) "
+            f"FROM cube JOIN {gm} AS gm USING ({using}) "
             f"JOIN (SELECT * FROM (VALUES {years}) AS v(y)) AS yy "
             f"ON cube.y BETWEEN {int(c1)} AND yy.y "
             "GROUP BY GROUPING SETS ((grp, municipality, yy.y), (grp, yy.y))"
@@ -192,6 +204,7 @@ def indicator_plan(
     ranges: Sequence[tuple[int, int]] = (),
     coverage: Coverage | None = None,
     repeats: bool = False,
+    gm: str | None = None,
 ) -> IndicatorPlan:
     """cube (the person-level pass) → gm (group membership) → agg (the result).
 
@@ -199,11 +212,8 @@ def indicator_plan(
     is a semi-join of its own, and without `repeats` a person-time ratio counts its persons
     with a plain distinct count; the results are the same.
     """
-    return IndicatorPlan(
-        indicator,
-        (
-            Step("cube", cube_query(spec, as_of, first_year, coverage, repeats)),
-            Step("gm", _membership_values(spec)),
-            Step(RESULT, _aggregate(spec, ranges)),
-        ),
-    )
+    steps = [Step("cube", cube_query(spec, as_of, first_year, coverage, repeats))]
+    if gm is None:
+        steps.append(Step("gm", _membership_values(spec)))
+    steps.append(Step(RESULT, _aggregate(spec, ranges, gm or "gm")))
+    return IndicatorPlan(indicator, tuple(steps))
