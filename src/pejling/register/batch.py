@@ -19,6 +19,7 @@ from pejling.register.importer import (
     PreparedRegister,
     ProgressCallback,
     RegisterImportResult,
+    bounded_memory,
     discard,
     log_register_rejection,
     prepare_register,
@@ -60,6 +61,21 @@ def import_files(
 ) -> BatchResult:
     """Validate all files, then write all of them in one transaction; raise ImportRejected
     (every file logged as rejected, the store otherwise unchanged) if any one is bad."""
+    with bounded_memory(store):
+        return _import_files(store, register_paths, observation_paths, catalog, key,
+                             progress=progress, limits=limits)  # fmt: skip
+
+
+def _import_files(
+    store: Store,
+    register_paths: Sequence[Path],
+    observation_paths: Sequence[Path],
+    catalog: Catalog,
+    key: PseudonymKey | None,
+    *,
+    progress: ProgressCallback | None,
+    limits: Limits,
+) -> BatchResult:
     prepared: PreparedRegister | None = None
     rejections: list[ImportRejected] = []
     own: dict[int, ImportRejected] = {}

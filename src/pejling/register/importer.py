@@ -9,15 +9,22 @@ same content under the same key is reported as unchanged and writes nothing but 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pejling.errors import ImportRejected, Problem
-from pejling.register.checks import validate
+from pejling.register.checks import (
+    count_key_suspects,
+    count_unknown_persons,
+    create_typed,
+    locate_problems,
+)
 from pejling.register.pseudonym import PseudonymKey
-from pejling.register.staging import SUFFIXES, Staged, stage_file
+from pejling.register.staging import SUFFIXES, Source, Staged, open_source
 from pejling.register.tables import TABLES, TABLES_BY_NAME, Table
 from pejling.store.database import Store
 from pejling.store.limits import DEFAULT_LIMITS, Limits
@@ -26,6 +33,50 @@ from pejling.suggest import did_you_mean
 
 #: (what is happening, steps done, steps in all)
 ProgressCallback = Callable[[str, int, int], None]
+
+#: DuckDB's memory limit while a batch is imported (at most 80 % of the machine's memory)
+IMPORT_MEMORY_LIMIT = 3 * 1024**3
+
+
+@contextmanager
+def bounded_memory(store: Store, limit: int = IMPORT_MEMORY_LIMIT) -> Iterator[None]:
+    """Lower DuckDB's memory limit while a batch is read, validated and written.
+
+    Why: every table of a batch is held, typed, until all are validated (a batch is written
+    whole or not at all): 37 million rows at whole-population scale. Under DuckDB's default
+    limit (80 % of the machine's memory) they all stay in memory; under this one the largest
+    spill to the workspace's temporary folder (`<store>.tmp`, created owner-only like the
+    store, removed when the store closes). Only typed tables spill, whose CPR numbers are
+    already hashed. DuckDB's own use beyond its limit (and Python's) comes on top.
+    """
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    previous = _memory_limit(store)
+    cap = min(limit, int(0.8 * physical), _bytes(previous) or limit)  # never raise a limit
+    store.con.execute(f"SET memory_limit = '{cap // 1024**2}MiB'")
+    try:
+        yield
+    finally:
+        # the default exactly (DuckDB shows the limit rounded); a limit set before, as shown
+        store.con.execute("RESET memory_limit")
+        if _memory_limit(store) != previous:
+            store.con.execute(f"SET memory_limit = '{previous}'")
+
+
+def _memory_limit(store: Store) -> str:
+    row = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
+    return str(row[0]) if row else ""
+
+
+_UNITS = {"bytes": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "TiB": 1024**4}
+
+
+def _bytes(shown: str) -> int | None:
+    """DuckDB's `18.7 GiB` in bytes (None for anything else)."""
+    number, _, unit = shown.partition(" ")
+    try:
+        return int(float(number) * _UNITS[unit])
+    except (KeyError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -145,6 +196,7 @@ class PreparedRegister:
 
     pairs: list[tuple[Table, Path]]
     skipped: list[str]
+    #: the files read: each into `typed_<table>` (its text cells, `relation`, only while located)
     staged: list[Staged]
     key: PseudonymKey
     problems: list[Problem] = field(default_factory=list)
@@ -191,38 +243,52 @@ def prepare_register(
         done += 1
 
     batch_has_persons = any(t.name == "persons" for t, _ in pairs)
+    # per file: (problems listed, problems in all, counts per kind), assembled in batch order
+    found: dict[str, tuple[list[Problem], int, Counter[str]]] = {}
+    sources: dict[str, Source] = {}
+    suspects: Counter[str] = Counter()
     try:
         for table, path in pairs:
             step(f"Læser {path.name}")
             try:
-                s = stage_file(con, path, table, key, path.name, limits)
+                source = open_source(con, path, table, key, path.name, limits)
+                rows, bad = create_typed(con, source)
             except ImportRejected as exc:
-                prepared.problems.extend(exc.problems)
-                prepared.counts.update(p.code or "unreadable" for p in exc.problems)
-                prepared.per_file[path.name] = exc.total
+                found[path.name] = (exc.problems, exc.total,
+                                    Counter(p.code or "unreadable" for p in exc.problems))  # fmt: skip
                 done += 1
                 continue
-            step(f"Kontrollerer {path.name} ({s.rows:,} rækker)".replace(",", "."))
-            if table.name == "persons":
-                persons_rel = None
-            elif batch_has_persons:
-                # if persons could not be read, its problems are reported; skip references
-                persons_rel = (
-                    "typed_persons"
-                    if "persons" in {x.table.name for x in prepared.staged}
-                    else None
-                )
-            else:
-                persons_rel = "persons"
-            problems, total, kinds = validate(con, s, persons_rel)
+            step(f"Kontrollerer {path.name} ({rows:,} rækker)".replace(",", "."))
+            suspects[table.name] = bad + count_key_suspects(con, table)
+            sources[table.name] = source
+            prepared.staged.append(
+                Staged(table, path.name, source.relation, rows, source.had_cpr, source.row_label)
+            )
+        if batch_has_persons:
+            # if persons could not be read, its problems are reported; skip references
+            persons_rel = "typed_persons" if "persons" in sources else None
+        else:
+            persons_rel = "persons"
+        if persons_rel is not None:
+            others = [s.table for s in prepared.staged if s.table.name != "persons"]
+            suspects.update(count_unknown_persons(con, others, persons_rel))
+        for s in prepared.staged:
+            problems: list[Problem] = []
+            total, kinds = 0, Counter[str]()
+            if suspects[s.table.name]:
+                rel = None if s.table.name == "persons" else persons_rel
+                problems, total, kinds = locate_problems(con, sources[s.table.name], rel)
             if s.rows == 0:
                 problems.append(Problem(s.name, "no data rows", "at least one row", code="empty"))
                 total += 1
                 kinds["empty"] += 1
-            prepared.problems.extend(problems)
-            prepared.counts.update(kinds)
-            prepared.per_file[path.name] = total
-            prepared.staged.append(s)
+            found[s.name] = (problems, total, kinds)
+        for _table, path in pairs:
+            if path.name in found:
+                problems, total, kinds = found[path.name]
+                prepared.problems.extend(problems)
+                prepared.counts.update(kinds)
+                prepared.per_file[path.name] = total
         if prepared.total == 0 and batch_has_persons:
             _check_stored_references(con, pairs, prepared.problems, prepared.counts)
         step("Skriver til databasen")
@@ -264,16 +330,17 @@ def import_register(
     limits: Limits = DEFAULT_LIMITS,
 ) -> RegisterImportResult:
     """Validate every file of the batch, then write all changed tables in one transaction."""
-    prepared = prepare_register(store, paths, key, progress=progress, limits=limits)
-    try:
-        if prepared.total:
-            log_register_rejection(store, prepared)
-            raise prepared.rejection()
-        with store.transaction():
-            tables = write_register(store, prepared)
-        return RegisterImportResult(tables, tuple(prepared.skipped))
-    finally:
-        discard(store, prepared)
+    with bounded_memory(store):
+        prepared = prepare_register(store, paths, key, progress=progress, limits=limits)
+        try:
+            if prepared.total:
+                log_register_rejection(store, prepared)
+                raise prepared.rejection()
+            with store.transaction():
+                tables = write_register(store, prepared)
+            return RegisterImportResult(tables, tuple(prepared.skipped))
+        finally:
+            discard(store, prepared)
 
 
 def _check_stored_references(

@@ -1,12 +1,19 @@
-"""Reading one person-level file into a temporary DuckDB table of text cells.
+"""Reading one person-level file: the SELECT that yields its cells as text, and the temporary
+table of text cells that located error messages are read from.
 
 Why DuckDB reads the file: a national extract has millions of rows; DuckDB's CSV and Parquet
 readers are orders of magnitude faster than a Python loop, and the CPR column is replaced by its
 keyed hash in the very statement that reads it, so the raw number never lands in a table.
 
-The staging table has one VARCHAR column per expected column (NULL for an empty cell), the
-display row number `_row` (the line in a CSV file, the row in a sheet or Parquet file) and, when
-the file had a `cpr` column, `_cpr_ok` (was it a valid CPR number).
+Why a `Source` and not at once a table: at whole-population scale (6 million persons, 37 million
+rows) a table of text cells per file was the largest part of an import's memory. The import reads
+a CSV or Parquet file straight into its typed table (checks.py) and materialises the text cells
+(`stage`) only for a file that has problems, to show their values; an XLSX sheet, streamed in
+chunks through Python, is always materialised.
+
+The text rows have one VARCHAR column per expected column (NULL for an empty cell), the display
+row number `_row` (the line in a CSV file, the row in a sheet or Parquet file) and, when the file
+had a `cpr` column, `_cpr_ok` (was it a valid CPR number).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from openpyxl import load_workbook
 from pejling.cpr import shown
 from pejling.errors import ImportRejected, Problem
 from pejling.register.pseudonym import ID_LENGTH, PseudonymKey
-from pejling.register.tables import Table
+from pejling.register.tables import ColumnType, Table
 from pejling.store.encoding import TextInfo, check_text
 from pejling.store.limits import (
     DEFAULT_LIMITS,
@@ -42,6 +49,31 @@ _CPR_VALID_SQL = (
     "(regexp_full_match({c}, '[0-9]{{6}}-?[0-9]{{4}}') "
     "AND try_strptime(substr({c}, 1, 6), '%d%m%y') IS NOT NULL)"
 )
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file whose header is checked, ready to be read: `sql` yields its text rows.
+
+    `materialised` when `sql` reads a temp table already filled (an XLSX sheet).
+    """
+
+    table: Table
+    name: str  # display name of the file
+    sql: str
+    params: dict[str, object]
+    had_cpr: bool
+    row_label: str  # "line" for CSV, "row" otherwise
+    delimiter: str | None = None
+    materialised: bool = False
+    #: date columns stored as DATE in a Parquet file: their values are also selected as
+    #: `"<column>$date"`, so that the typed table need not parse them back from text
+    native_dates: frozenset[str] = frozenset()
+
+    @property
+    def relation(self) -> str:
+        """The temp table of text cells (`stage`)."""
+        return f"stage_{self.table.name}"
 
 
 @dataclass(frozen=True)
@@ -154,8 +186,15 @@ def _person_expr(source: str, had_cpr: bool) -> str:
     )
 
 
-def _select_list(table: Table, mapping: dict[str, str], had_cpr: bool, cpr_int: bool) -> str:
+def _select_list(
+    table: Table,
+    mapping: dict[str, str],
+    had_cpr: bool,
+    cpr_int: bool,
+    native_dates: frozenset[str] = frozenset(),
+) -> str:
     parts = ["_row"]
+    parts += [f"{_quote(mapping[c])} AS {_quote(c + '$date')}" for c in sorted(native_dates)]
     for col in table.columns:
         if col.name not in mapping:  # an optional column left out of the file
             parts.append(f"CAST(NULL AS VARCHAR) AS {_quote(col.name)}")
@@ -202,19 +241,26 @@ def _check_line_endings(info: TextInfo, name: str) -> None:
     )
 
 
-def stage_file(
+def open_source(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     table: Table,
     key: PseudonymKey,
     name: str,
     limits: Limits = DEFAULT_LIMITS,
-) -> Staged:
-    """Read `path` into the temp table `stage_<table>`; raise ImportRejected if unreadable."""
+) -> Source:
+    """Check the file's size, encoding and header; return the SELECT of its text rows.
+
+    Raise ImportRejected for a file that cannot be read or has the wrong columns. Nothing is
+    read beyond the header and the metadata, except an XLSX sheet, which is read into
+    `stage_<table>` here (openpyxl streams it; DuckDB cannot read it).
+    """
     suffix = path.suffix.lower()
     relation = f"stage_{table.name}"
     con.execute(f"DROP TABLE IF EXISTS {relation}")
-    params = {"opad": key.opad, "ipad": key.ipad, "path": str(path)}
+    params: dict[str, object] = {"opad": key.opad, "ipad": key.ipad, "path": str(path)}
+    delimiter: str | None = None
+    native_dates: frozenset[str] = frozenset()
     if suffix == ".parquet":
         check_file_size(path, name, limits.max_register_bytes)
         try:
@@ -247,7 +293,18 @@ def stage_file(
         types = {_normalise_header(str(r[0])): str(r[1]) for r in described}
         mapping, had_cpr = _map_header(header, table, name, None)
         cpr_int = had_cpr and any(t in types.get("cpr", "") for t in ("INT", "DECIMAL"))
-        source = "(SELECT *, row_number() OVER () AS _row FROM read_parquet($path))"
+        native_dates = frozenset(
+            c.name
+            for c in table.columns
+            if c.type is ColumnType.DATE
+            and c.name in mapping
+            and types.get(_normalise_header(mapping[c.name])) == "DATE"
+        )
+        # the reader's own row number, not row_number() OVER (): that is a streaming window,
+        # which runs the whole statement (the keyed hash included) on one thread
+        source = (
+            "(SELECT *, file_row_number + 1 AS _row FROM read_parquet($path, file_row_number=true))"
+        )
         row_label = "row"
     elif suffix in {".csv", ".txt", ".tsv"}:
         check_file_size(path, name, limits.max_register_bytes)
@@ -277,7 +334,9 @@ def stage_file(
         row_label = "line"
     elif suffix == ".xlsx":
         check_xlsx(path, name, limits)
-        return _stage_xlsx(con, path, table, key, name, relation, limits)
+        staged = _stage_xlsx(con, path, table, key, name, relation, limits)
+        return Source(table, name, f"SELECT * FROM {relation}", {}, staged.had_cpr,
+                      staged.row_label, materialised=True)  # fmt: skip
     else:
         raise ImportRejected(
             name,
@@ -290,27 +349,44 @@ def stage_file(
                 )
             ],
         )
-    sql = f"CREATE TEMP TABLE {relation} AS SELECT {_select_list(table, mapping, had_cpr, cpr_int)} FROM {source}"
+    sql = f"SELECT {_select_list(table, mapping, had_cpr, cpr_int, native_dates)} FROM {source}"
     params = {k: v for k, v in params.items() if f"${k}" in sql}
-    try:
-        con.execute(sql, params)
-    except duckdb.Error as exc:  # DuckDB's own text may quote the data: never shown
-        line = re.search(r"[Ll]ine:?\s*(\d+)", str(exc))
-        where = f"{name}:{int(line.group(1))}" if line else name
-        raise ImportRejected(
-            name,
-            [
-                Problem(
-                    where,
-                    "the file cannot be read as a table (a row has more or fewer fields than the "
-                    "header, or a quote is not closed)",
-                    f"one '{params.get('delim', ',')}'-separated field per column on every line",
-                    code="unreadable",
-                )
-            ],
-        ) from None
+    return Source(table, name, sql, params, had_cpr, row_label, delimiter, False, native_dates)
+
+
+def unreadable(source: Source, exc: duckdb.Error) -> ImportRejected:
+    """The rejection for a file DuckDB fails to read (a ragged row, an unclosed quote).
+
+    DuckDB's own text may quote the data, so it is never shown; only the line it names.
+    """
+    line = re.search(r"[Ll]ine:?\s*(\d+)", str(exc))
+    where = f"{source.name}:{int(line.group(1))}" if line else source.name
+    return ImportRejected(
+        source.name,
+        [
+            Problem(
+                where,
+                "the file cannot be read as a table (a row has more or fewer fields than the "
+                "header, or a quote is not closed)",
+                f"one '{source.delimiter or ','}'-separated field per column on every line",
+                code="unreadable",
+            )
+        ],
+    )
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: Source) -> Staged:
+    """Read the text rows into the temp table `stage_<table>` (kept for an XLSX sheet)."""
+    relation = source.relation
+    if not source.materialised:
+        con.execute(f"DROP TABLE IF EXISTS {relation}")
+        try:
+            con.execute(f"CREATE TEMP TABLE {relation} AS {source.sql}", source.params)
+        except duckdb.Error as exc:
+            raise unreadable(source, exc) from None
     count = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
-    return Staged(table, name, relation, int(count[0]) if count else 0, had_cpr, row_label)
+    rows = int(count[0]) if count else 0
+    return Staged(source.table, source.name, relation, rows, source.had_cpr, source.row_label)
 
 
 def _columns_struct(header: Sequence[str]) -> str:
