@@ -604,7 +604,7 @@ def keyed(tree: exp.Expr) -> exp.Expr:
             return exp.alias_(renamed, alias.name, table=True) if alias else renamed
         return node
 
-    return tree.transform(swap)
+    return tree.transform(swap, copy=False)  # the tree is the caller's own, freshly built
 
 
 def keyed_persons(columns: tuple[str, ...]) -> exp.Expr:

@@ -118,15 +118,14 @@ def plan_run(
         shared.append(Step(REPEAT_RESIDENTS, repeat_residents()))
     # one membership table per distinct set of groups (most indicators share a few); a VALUES
     # list of thousands of rows costs a noticeable fraction of a second to parse each time
-    memberships: dict[str, str] = {}
+    memberships: dict[tuple[tuple[str | bool, ...], ...], str] = {}
     gm_of: dict[str, str] = {}
     for indicator, spec in specs:
-        values = _membership_values(spec)
-        text = values.sql(dialect="duckdb")
-        if text not in memberships:
-            memberships[text] = f"gm_{len(memberships) + 1}"
-            shared.append(Step(memberships[text], values))
-        gm_of[indicator] = memberships[text]
+        rows = tuple(membership(spec))
+        if rows not in memberships:
+            memberships[rows] = f"gm_{len(memberships) + 1}"
+            shared.append(Step(memberships[rows], _membership_values(rows)))
+        gm_of[indicator] = memberships[rows]
     for key, coverage in groups.items():
         if coverage.columns:
             shared.append(Step(coverage.name, coverage_query(coverage, list(key))))
@@ -152,22 +151,23 @@ def _needed(shared: list[Step], plans: tuple[IndicatorPlan, ...]) -> tuple[Step,
     Why: a run of a few indicators (`--indicator`) should not key all ten register tables.
     """
     wanted = {keyed_name("persons")}
-    readers = [step.query for plan in plans for step in plan.steps]
-    for step in reversed(shared):
-        names = {t.name for query in readers for t in query.find_all(exp.Table)}
-        if step.table in names or step.table in wanted:
-            wanted.add(step.table)
-            readers.append(step.query)
+    for plan in plans:
+        for step in plan.steps:
+            if step.table != "gm":  # a VALUES list reads no table
+                wanted.update(t.name for t in step.query.find_all(exp.Table))
+    for step in reversed(shared):  # a shared step may read an earlier one
+        if step.table in wanted and not step.table.startswith("gm_"):
+            wanted.update(t.name for t in step.query.find_all(exp.Table))
     return tuple(step for step in shared if step.table in wanted)
 
 
-def _membership_values(spec: ComputeSpec) -> exp.Expr:
+def _membership_values(members: Sequence[Sequence[str | bool]]) -> exp.Expr:
     """The group membership of every cube cell as a VALUES table `gm` (see engine.groups)."""
     rows = [
         exp.tuple_(
             *(exp.Boolean(this=v) if isinstance(v, bool) else exp.Literal.string(v) for v in member)
         )
-        for member in membership(spec)
+        for member in members
     ]
     values = exp.values(rows, alias="m", columns=["grp", *DIMENSIONS])
     return sqlglot.select("*").from_(values)
@@ -214,6 +214,6 @@ def indicator_plan(
     """
     steps = [Step("cube", cube_query(spec, as_of, first_year, coverage, repeats))]
     if gm is None:
-        steps.append(Step("gm", _membership_values(spec)))
+        steps.append(Step("gm", _membership_values(membership(spec))))
     steps.append(Step(RESULT, _aggregate(spec, ranges, gm or "gm")))
     return IndicatorPlan(indicator, tuple(steps))
