@@ -1,13 +1,14 @@
 # One task entry point: the same commands locally and in CI.
 # `make demo`  installs pejling and builds the demo workspace (the main job).
 # `make check` installs pejling (and, for the accessibility tests, Debian chromium and npm
-#              axe-core) and runs lint, types and the test suite.
+#              axe-core; for the Spark parity test, Debian's Java 17) and runs lint, types and
+#              the test suite.
 PYTHON ?= python3
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 DEMO_DIR ?= demo-workspace
 
-.PHONY: install demo check lint types test browser-deps clean
+.PHONY: install demo check lint types test browser-deps java-deps clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -29,7 +30,10 @@ types: install
 browser-deps:
 	scripts/browser-deps.sh
 
-test: install browser-deps
+java-deps:
+	scripts/java-deps.sh
+
+test: install browser-deps java-deps
 	$(UV) run --locked pytest
 
 check: lint types test

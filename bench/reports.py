@@ -118,8 +118,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse the workspace in --keep")
     args = parser.parse_args()
 
-    from pejling.report.build import make_report, report_basename, write_atomic
     from pejling.periods import Period
+    from pejling.report.build import make_report, report_basename, write_atomic
     from pejling.report.data import ObservationCache
     from pejling.report.parallel import charts_for, default_jobs
     from pejling.report.render import render_charts, render_html, render_pdf

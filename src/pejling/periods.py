@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -62,7 +63,14 @@ class Period:
             return Period.year(value)
         if isinstance(value, float) and value.is_integer():
             return Period.year(int(value))
-        text = str(value).strip()
+        if type(value) is str:
+            return _parse_text(value)
+        return _parse_text(str(value))
+
+    @staticmethod
+    def _parse(value: str) -> Period:
+        """Parse text (see `parse`; memoised by `_parse_text`)."""
+        text = value.strip()
         for pattern, ptype in _PATTERNS:
             m = pattern.match(text)
             if not m:
@@ -135,6 +143,14 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Period:
+    """`Period.parse` of a text, once per text: the store's rows name their periods as text
+    (tens of thousands of rows, a few dozen periods) and a period is an immutable value, so one
+    parsed period serves every row. A text that is no period raises each time (not cached)."""
+    return Period._parse(text)
 
 
 _MONTHS_DA = [

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import Cell as XlsxCell
-from openpyxl.cell.rich_text import CellRichText
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl loads when a workbook is written, not for CSV (`pejling status`)
+    from openpyxl.cell.cell import Cell as XlsxCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: characters that make a spreadsheet parse a cell as a formula (OWASP's list)
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,6 +56,8 @@ def xlsx_value(value: object) -> object:
     Call `protect_sheet` after writing to also set the quote prefix on such cells.
     """
     if isinstance(value, str) and is_formula_like(value):
+        from openpyxl.cell.rich_text import CellRichText
+
         return CellRichText(value)
     return value
 
@@ -66,6 +69,8 @@ def xlsx_row(values: Sequence[object]) -> list[object]:
 
 def protect_cell(cell: XlsxCell) -> None:
     """Make a cell that holds risky text a quote-prefixed text cell (never a formula)."""
+    from openpyxl.cell.rich_text import CellRichText
+
     value = cell.value
     text = str(value) if isinstance(value, str | CellRichText) else None
     if text is None:
@@ -78,6 +83,8 @@ def protect_cell(cell: XlsxCell) -> None:
 
 def protect_sheet(ws: Worksheet) -> None:
     """Neutralise every risky text cell of a worksheet (pejling never writes formulas)."""
+    from openpyxl.cell.cell import Cell as XlsxCell
+
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell, XlsxCell):

@@ -3,19 +3,25 @@
 Everything a municipality (or the national hub) works on lives here so it can be backed up,
 versioned and handed over. Only commands that change data (import, compute) open the store for
 writing; status and reports open it read-only, so they can run while nobody writes.
+
+Opening a workspace reads its settings only; the policy and catalog models (and the YAML
+parser) are imported when policies or indicators are first read, so a command answered from
+the workspace's cache (`pejling.cache`) does not load them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pejling.errors import Problem, SpecError, WorkspaceError
-from pejling.spec.catalog import Catalog, load_catalog
-from pejling.spec.load import load_model
-from pejling.spec.policy import Policy
 from pejling.spec.settings import Settings, load_settings, render_settings
-from pejling.spec.yaml_source import SourceMap
+
+if TYPE_CHECKING:  # the policy and catalog models and the YAML parser load when first read
+    from pejling.spec.catalog import Catalog
+    from pejling.spec.policy import Policy
+    from pejling.spec.yaml_source import SourceMap
 
 SETTINGS_FILE = "pejling.toml"
 DB_FILE = "pejling.duckdb"
@@ -79,6 +85,8 @@ class Workspace:
 
     def catalog(self) -> Catalog:
         """Built-in indicators plus this workspace's `indicators/*.yaml`."""
+        from pejling.spec.catalog import load_catalog
+
         return load_catalog([self.root / "indicators"])
 
     def policy_files(self) -> list[Path]:
@@ -87,6 +95,9 @@ class Workspace:
 
     def load_policies(self) -> list[LoadedPolicy]:
         """Load and validate every policy; collect problems from all files before failing."""
+        from pejling.spec.load import load_model
+        from pejling.spec.policy import Policy
+
         loaded: list[LoadedPolicy] = []
         problems: list[Problem] = []
         for path in self.policy_files():
@@ -128,6 +139,9 @@ class Workspace:
             ):
                 return lp
         if wanted.suffix in (".yaml", ".yml") and wanted.is_file():
+            from pejling.spec.load import load_model
+            from pejling.spec.policy import Policy
+
             # a policy file outside the workspace's policies/ folder, judged on its data
             policy, source = load_model(Policy, wanted, str(wanted))
             return LoadedPolicy(policy, wanted.resolve(), source)

@@ -1,11 +1,12 @@
-"""`pejling --help` and `pejling lint` import only what they need (issue 14, "Fast commands").
+"""`pejling --help`, `lint` and `status` import only what they need (issue 14, "Fast commands").
 
 Each check runs in a fresh interpreter and reads `sys.modules`: which modules are loaded is a
 fact about the code, not about the machine's speed (bench/startup.py prints the times). The
 heavy packages — numpy and the statistics stack, DuckDB, sqlglot, openpyxl, Jinja2, WeasyPrint,
 Arrow — and pejling's report, national and engine packages must not be loaded by the start-up
 of the command line, and `pejling lint` must not load more than the policies, the catalog and
-(with a store) DuckDB.
+(with a store) DuckDB. Answered from the workspace's cache (`pejling.cache`), `pejling status`
+and `pejling lint` load neither the store, the YAML parser nor the judging: only what prints.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import typer
 from typer.core import TyperGroup
 from typer.main import get_command
+from typer.testing import CliRunner
 
+import pejling.cache
 from pejling.cli.app import LAZY, app
 from pejling.cli.lazy import LazyGroup
 
@@ -112,7 +116,7 @@ def _tiny_workspace(tmp_path: Path, *, store: bool) -> Path:
 def test_lint_without_a_store_loads_only_the_spec(tmp_path: Path) -> None:
     ws = _tiny_workspace(tmp_path, store=False)
     modules = _modules_after(_run_cli("lint", "-w", str(ws)), tmp_path)
-    assert "pejling.spec.lint" in modules  # it did run
+    assert "pejling.spec.lint.check" in modules  # it did run
     assert _loaded(modules, HEAVY) == []
 
 
@@ -122,6 +126,55 @@ def test_lint_with_a_store_adds_only_duckdb(tmp_path: Path) -> None:
     assert "pejling.national.target_lint" in modules  # the history warnings did run
     allowed = ("duckdb", "pejling.national")
     assert _loaded(modules, tuple(n for n in HEAVY if n not in allowed)) == []
+
+
+#: what judging and checking load; a result from the cache is printed without any of it
+JUDGING = (
+    *(n for n in HEAVY if n not in ("pejling.report", "pejling.national")),
+    "ruamel.yaml",
+    "pejling.store",
+    "pejling.spec.catalog",
+    "pejling.spec.load",
+    "pejling.spec.lint.check",
+    "pejling.evaluation.evaluate",
+    "pejling.cli.judging",
+    "pejling.cli.report_cmd",
+)
+
+
+def _cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> set[str]:
+    """The modules `pejling ARGS` loads when its result is in the cache: it runs once in this
+    process (judging, and caching even though the store was just made), then in a fresh one."""
+    monkeypatch.setattr(pejling.cache, "SETTLE_NS", 0)
+    monkeypatch.delenv(pejling.cache.NO_CACHE_ENV, raising=False)
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return _modules_after(_run_cli(*args), tmp_path)
+
+
+@pytest.mark.parametrize("policy", [None, "nationale-maal"])
+def test_status_from_the_cache_loads_only_what_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, policy: str | None
+) -> None:
+    ws = _tiny_workspace(tmp_path, store=True)
+    shutil.copy(ROOT / "src/pejling/demo/policies/nationale-maal.yaml", ws / "policies")
+    modules = _cached(tmp_path, monkeypatch, "status", *([policy] if policy else []), "-w", str(ws))
+    assert "pejling.cli.status_data" in modules  # it did run
+    assert _loaded(modules, JUDGING) == []
+    assert {m for m in modules if m.startswith("pejling.report.")} <= {"pejling.report.texts"}
+    assert {m for m in modules if m.startswith("pejling.national.")} <= {
+        "pejling.national.status_model"
+    }
+
+
+def test_lint_from_the_cache_loads_only_what_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = _tiny_workspace(tmp_path, store=True)
+    modules = _cached(tmp_path, monkeypatch, "lint", "-w", str(ws))
+    assert "pejling.cli.lint_run" in modules  # it did run
+    assert _loaded(modules, (*JUDGING, "pejling.report", "pejling.national")) == []
+    assert _loaded(modules, ("pejling.spec.policy", "pejling.spec.indicator")) == []
 
 
 def test_help_lists_lazy_commands_as_the_real_ones() -> None:

@@ -29,7 +29,7 @@ from pejling.store.database import Store
 
 GOLDEN = Path(__file__).parent / "golden" / "observations_seed3_6000.json"
 PERSONS, SEED = 6_000, 3
-COHORTS = {"self_supporting_after_programme": [(2016, 2018)]}
+COHORTS = {"self_supporting_programme_cohort": [(2016, 2018)]}
 
 
 def _round(value: float | None) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pejling.cli.report_cmd import build_reports
+from pejling.cli.judging import build_reports
 from pejling.errors import SpecError
 from pejling.evaluation.status import GoalStatusCode, Reason
 from pejling.national.goals import NationalStatus, national_status

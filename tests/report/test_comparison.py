@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pejling.cli.report_cmd import build_reports
+from pejling.cli.judging import build_reports
 from pejling.cli.similar_cmd import expected_value
 from pejling.disclosure import Cell
 from pejling.evaluation.points import REGISTER

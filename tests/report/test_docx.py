@@ -333,7 +333,7 @@ def _flat(text: str) -> str:
 def demo_word(demo_dir: Path) -> tuple[Report, WordDocument, dict[str, RenderedCharts]]:
     ws = Workspace.open(demo_dir)
     # the report as the demo published it: disclosure control decided over all four policies
-    from pejling.cli.report_cmd import build_reports
+    from pejling.cli.judging import build_reports
 
     chosen = [lp for lp in ws.load_policies() if lp.policy.id == SEED]
     report = build_reports(ws, chosen, None, "da")[0]

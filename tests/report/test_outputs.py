@@ -31,7 +31,7 @@ THRESHOLD = 5
 
 def _reports(demo_dir: Path) -> list[Report]:
     """The demo's reports as published: disclosure control over all four policies at once."""
-    from pejling.cli.report_cmd import build_reports
+    from pejling.cli.judging import build_reports
 
     ws = Workspace.open(demo_dir)
     assert ws.settings.disclosure.threshold == THRESHOLD

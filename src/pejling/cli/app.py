@@ -29,6 +29,9 @@ from pejling.cli.lazy import LazyCommand, LazyGroup
 from pejling.errors import WorkspaceError
 
 if TYPE_CHECKING:  # heavy (the report model, DuckDB): imported where a command needs them
+    from collections.abc import Sequence
+
+    from pejling.cli.output import PolicyStatuses
     from pejling.evaluation.status import GoalStatus
     from pejling.periods import Period
     from pejling.report.model import Report
@@ -54,6 +57,7 @@ LAZY = {
         LazyCommand("fetch", "pejling.cli.sources_cmd", "fetch_app", group=True),
         LazyCommand("sources", "pejling.cli.sources_cmd", "sources_app", group=True),
         LazyCommand("disclosure", "pejling.cli.disclosure_cmd", "disclosure_app", group=True),
+        LazyCommand("register", "pejling.cli.register_cmd", "register_app", group=True),
     )
 }
 
@@ -156,38 +160,38 @@ def lint_cmd(
             "percentage of municipality-windows (needs the workspace's store).",
         ),
     ] = 5.0,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Check afresh: neither read nor write the workspace's cache of results "
+            "(.pejling/cache; also PEJLING_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Check policies for clear, operational result goals (all issues at once; exit 1 on errors).
 
     With a workspace store, also warns about targets history says are almost never reached and
-    targets already met.
+    targets already met. In a workspace the findings are cached until a policy, indicator,
+    setting or the store changes.
     """
-    from pejling.spec.lint import lint_files
+    from pejling.cache import enabled
+    from pejling.cli.lint_run import lint_run
     from pejling.spec.lint.report import render_issue, summarise
 
     found: Workspace | None = None
     if files:
-        ws_indicators: list[Path] = []
         try:
-            ws = open_workspace(workspace)
+            found = open_workspace(workspace)
         except WorkspaceError:  # no workspace: the built-in catalog (a broken one is an error)
-            from pejling.spec.catalog import load_catalog
-
-            catalog = load_catalog(ws_indicators)
-        else:
-            catalog, found = ws.catalog(), ws
-        paths = files
+            found = None
+        paths = list(files)
     else:
-        ws = open_workspace(workspace)
-        catalog, found = ws.catalog(), ws
-        paths = ws.policy_files()
-    results = lint_files(list(paths), catalog)
-    if found is not None:
-        from pejling.cli.lint_history import add_history_warnings
-
-        add_history_warnings(found, results, catalog, rare_below / 100)
+        found = open_workspace(workspace)
+        paths = found.policy_files()
+    run = lint_run(found, paths, rare_below / 100, use_cache=enabled(no_cache))
     errors = 0
-    for path, _policy, issues in results:
+    for path, issues in run.files:
         for issue in issues:
             console.print(render_issue(issue), markup=False, soft_wrap=True)
         e, w, i = summarise(issues)
@@ -274,6 +278,14 @@ def status(
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
     lang: Annotated[Lang | None, typer.Option(help="Language (default: the workspace's).")] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Judge afresh: neither read nor write the workspace's cache of results "
+            "(.pejling/cache; also PEJLING_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Status of every goal: baseline, latest, target, deadline, status and why.
 
@@ -281,22 +293,25 @@ def status(
     are not printed, and no status rests on them. A national policy (scope: national) gives the
     goals × municipalities matrix: every municipality judged by the same rules, the count per
     status, and breakdowns by sex and origin (docs/national-goals.md).
+
+    The verdicts are kept in the workspace's cache: run again on unchanged policies, settings
+    and data, the command prints them without judging again (any change judges afresh).
     """
-    from pejling.cli.report_cmd import parse_as_of
+    from pejling.cache import enabled
+    from pejling.cli.common import parse_as_of
+    from pejling.cli.status_data import MunicipalStatus, status_of
 
     ws = open_workspace(workspace)
     language = lang.value if lang else ws.settings.workspace.language
     period = parse_as_of(as_of, None)
-    if policy:
-        found = ws.find_policy(policy)
-        if found.policy.is_national:
-            from pejling.cli.national_status import run
+    result = status_of(ws, policy, period, language, use_cache=enabled(no_cache))
+    if not isinstance(result, MunicipalStatus):
+        from pejling.cli.national_status import emit_national
 
-            run(ws, found, period, fmt.value, output, language)
-            return
-    reports = workspace_reports(ws, policy, period, language)
-    emit(reports, fmt, output, language)
-    national = [lp.policy.id for lp in ws.load_policies() if lp.policy.is_national]
+        emit_national(result, fmt.value, output, language)
+        return
+    emit_statuses(result.policies, fmt, output, language)
+    national = result.national
     if national and policy is None:
         say(
             "Nationale mål (hver kommune vurderes): "
@@ -318,7 +333,7 @@ def workspace_reports(
 ) -> list[Report]:
     """Judge one or all policies of a workspace (refuses policies with lint errors);
     `compare`: with the reports' comparison with other municipalities (for writing reports)."""
-    from pejling.cli.report_cmd import build_reports
+    from pejling.cli.judging import build_reports
 
     catalog = ws.catalog()
     policies = [ws.find_policy(policy_key)] if policy_key else ws.load_policies()
@@ -337,10 +352,19 @@ def workspace_statuses(ws: Workspace, policy_key: str | None) -> list[GoalStatus
 
 def emit(reports: list[Report], fmt: OutputFormat, output: Path | None, lang: str) -> None:
     """Write the statuses of these reports in the chosen format to stdout or a file."""
+    from pejling.cli.output import PolicyStatuses
+
+    emit_statuses([PolicyStatuses.of(r) for r in reports], fmt, output, lang)
+
+
+def emit_statuses(
+    reports: Sequence[PolicyStatuses], fmt: OutputFormat, output: Path | None, lang: str
+) -> None:
+    """Write the statuses of these policies in the chosen format to stdout or a file."""
     from pejling.cli.output import print_table, to_csv, to_json, to_xlsx
     from pejling.report.texts import SYNTHETIC_LINE
 
-    statuses = [s for r in reports for s in r.statuses()]
+    statuses = [s for r in reports for s in r.statuses]
     synthetic = any(r.synthetic for r in reports)
     if fmt is OutputFormat.XLSX:
         target = output or Path("pejling-status.xlsx")

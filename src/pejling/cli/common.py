@@ -18,6 +18,7 @@ from pejling.cpr import mask
 from pejling.errors import UserError
 
 if TYPE_CHECKING:  # pydantic, YAML and DuckDB load only when a command opens a workspace
+    from pejling.periods import Period
     from pejling.spec.catalog import Catalog
     from pejling.store.database import Store
     from pejling.workspace import LoadedPolicy, Workspace
@@ -135,6 +136,22 @@ def open_store(ws: Workspace, *, read_only: bool = False) -> AbstractContextMana
         on_wait=lambda text: say(text, err=True),
         lang=ws.settings.workspace.language,
     )
+
+
+def parse_as_of(as_of: str | None, year: int | None) -> Period | None:
+    """--as-of PERIOD or --year YEAR as a period (None: each policy's default)."""
+    from pejling.periods import Period
+
+    if as_of is not None and year is not None:
+        raise UserError("give either --as-of or --year, not both")
+    if year is not None:
+        return Period.year(year)
+    if as_of is None:
+        return None
+    try:
+        return Period.parse(as_of)
+    except ValueError as exc:
+        raise UserError(f"--as-of: {exc}") from None
 
 
 def refuse_lint_errors(ws: Workspace, lp: LoadedPolicy, catalog: Catalog) -> None:

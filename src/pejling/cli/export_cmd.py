@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pejling.cli.common import console, guard, open_workspace, say
+from pejling.cli.common import console, guard, open_workspace, parse_as_of, say
+from pejling.cli.judging import build_reports
 from pejling.cli.report_cmd import (
     AsOfOpt,
     WorkspaceOpt,
@@ -15,8 +16,6 @@ from pejling.cli.report_cmd import (
     _lang,
     _policies,
     build_national_reports,
-    build_reports,
-    parse_as_of,
 )
 from pejling.errors import UserError
 from pejling.report.download import (

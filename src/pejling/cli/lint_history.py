@@ -26,14 +26,15 @@ def add_history_warnings(
     results: list[tuple[Path, Policy | None, list[LintIssue]]],
     catalog: Catalog,
     rare_share: float,
-) -> None:
+) -> bool:
     """Add `target-rarely-reached` and `target-already-met` to lint's findings when the
-    workspace has a store (lint without one works as before).
+    workspace has a store (lint without one works as before); False when the store could not
+    be read (the warnings are skipped, and said to be).
 
     The store and the national package are imported only here, when there is a store to read.
     """
     if not ws.db_path.exists():
-        return
+        return True
     from pejling.national.target_lint import StoreTargetHistory
     from pejling.spec.lint.history import check_target_history
     from pejling.spec.load import load_model
@@ -48,7 +49,7 @@ def add_history_warnings(
             )
         except WorkspaceError as exc:
             say(f"Bemærk: advarslerne om målenes historik er sprunget over: {exc}", err=True)
-            return
+            return False
         judge = StoreTargetHistory(store, catalog, rare_share, ws.settings.evaluation.min_persons)
         for path, policy, issues in results:
             if policy is None or any(i.severity is Severity.ERROR for i in issues):
@@ -56,6 +57,7 @@ def add_history_warnings(
             _p, source = load_model(Policy, path)  # the same file names as the other findings
             issues.extend(check_target_history(policy, source, catalog, judge))
             issues.sort(key=_line)
+    return True
 
 
 def _line(issue: LintIssue) -> tuple[int, int]:

@@ -4,6 +4,8 @@ The statuses come from `pejling.national.goals.national_status` (the evaluation 
 municipality substituted, and the publication-wide disclosure control); this module only words
 them: per goal a summary (how many municipalities have each status, also per breakdown by sex
 and origin) and a compact matrix (municipality × goal), or JSON, CSV or XLSX for reuse.
+`judge` imports the judging when it runs: a status from the workspace's cache (`pejling.cache`)
+is printed with this module and `pejling.national.status_model` only.
 """
 
 from __future__ import annotations
@@ -12,11 +14,9 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -26,19 +26,19 @@ from pejling.cli.output import NARROW, STYLE, _cells, _provenance, as_records
 from pejling.evaluation.status import GOAL_CODES, NOT_ASSESSABLE_WHY, GoalStatus, GoalStatusCode
 from pejling.formatting import fmt_number, fmt_value
 from pejling.groups import describe_group_da
-from pejling.national.goals import (
+from pejling.national.status_model import (
     GroupResult,
     NationalGoal,
     NationalStatus,
     StatusCounts,
     area_name,
-    national_status,
 )
-from pejling.periods import Period
 from pejling.report.texts import SYNTHETIC_LINE
 from pejling.safe_export import csv_row, protect_sheet
-from pejling.spec.lint import lint_file
-from pejling.workspace import LoadedPolicy, Workspace
+
+if TYPE_CHECKING:  # judging (the report model, DuckDB) is imported by `judge`, only when it runs
+    from pejling.periods import Period
+    from pejling.workspace import LoadedPolicy, Workspace
 
 #: short Danish/English status words for the matrix ("*" marks usikker, see the legend)
 SHORT: dict[str, dict[GoalStatusCode, str]] = {
@@ -120,15 +120,12 @@ WORDS = {
 }
 
 
-def run(
-    ws: Workspace,
-    lp: LoadedPolicy,
-    as_of: Period | None,
-    fmt: str,
-    output: Path | None,
-    lang: str,
-) -> None:
-    """Judge a national policy for every municipality and print or write it."""
+def judge(ws: Workspace, lp: LoadedPolicy, as_of: Period | None, lang: str) -> NationalStatus:
+    """Judge a national policy for every municipality, with the workspace's other publishable
+    policies under joint disclosure control (what `emit_national` prints)."""
+    from pejling.national.goals import national_status
+    from pejling.spec.lint import lint_file
+
     catalog = ws.catalog()
     refuse_lint_errors(ws, lp, catalog)
     together = [
@@ -139,10 +136,16 @@ def run(
         and not any(i.severity.value == "error" for i in lint_file(other.path, catalog)[1])
     ]
     with open_store(ws, read_only=True) as store:
-        ns = national_status(
-            store, lp.policy, as_of, ws.settings, catalog=catalog, together=together, lang=lang
+        return national_status(
+            store,
+            lp.policy,
+            as_of,
+            ws.settings,
+            catalog=catalog,
+            together=together,
+            lang=lang,
+            published=False,
         )
-    emit_national(ns, fmt, output, lang)
 
 
 def emit_national(ns: NationalStatus, fmt: str, output: Path | None, lang: str) -> None:
@@ -484,6 +487,9 @@ def to_csv(ns: NationalStatus, lang: str) -> str:
 
 def to_xlsx(ns: NationalStatus, lang: str, path: Path) -> None:
     """Workbook: (synthetic note), the counts per goal and group, the matrix, every row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     w = WORDS[lang]
     wb = Workbook()
     first = wb.active

@@ -2,6 +2,10 @@
 
 The statuses come from the report model (`pejling.report.model`), so the command line shows the
 same verdicts and only the figures the reports publish. Every figure names its source.
+
+This module renders `PolicyStatuses` — the few facts of a report that `pejling status` prints —
+and imports neither the report model nor openpyxl at start-up (openpyxl loads when a workbook is
+written), so a status loaded from the cache (`pejling.cache`) prints without them.
 """
 
 from __future__ import annotations
@@ -10,11 +14,10 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -22,10 +25,43 @@ from rich.text import Text
 from pejling.evaluation.status import GoalStatus, GoalStatusCode, ValueAt
 from pejling.evaluation.texts import source_name
 from pejling.formatting import fmt_value
+from pejling.periods import Period
 from pejling.safe_export import csv_row, protect_sheet
 
 if TYPE_CHECKING:
     from pejling.report.model import Report
+
+
+@dataclass(frozen=True)
+class PolicyStatuses:
+    """What `pejling status` prints of one policy's report: its period, the period judged, and
+    the published status of every goal and key figure (in document order).
+
+    Why not the report itself: a `Report` carries every series, map and chart cell, and loading
+    one needs the report model; the command line needs only this (and caches only this).
+    """
+
+    policy_id: str
+    period_start: Period
+    period_end: Period
+    as_of: Period
+    policy_ended: bool
+    synthetic: bool
+    statuses: tuple[GoalStatus, ...]
+
+    @staticmethod
+    def of(report: Report) -> PolicyStatuses:
+        """The part of a report the command line prints."""
+        return PolicyStatuses(
+            report.policy.id,
+            report.policy.period.start,
+            report.policy.period.end,
+            report.as_of,
+            report.policy_ended,
+            report.synthetic,
+            tuple(report.statuses()),
+        )
+
 
 STYLE = {
     GoalStatusCode.ACHIEVED: "bold green",
@@ -102,26 +138,26 @@ NARROW = 110
 """Below this console width a table of eight columns is unreadable: print one block per goal."""
 
 
-def _policy_line(r: Report, lang: str) -> str:
-    start, end = r.policy.period.start, r.policy.period.end
+def _policy_line(r: PolicyStatuses, lang: str) -> str:
+    start, end = r.period_start, r.period_end
     period = (
         f"{start.label_da()}–{end.label_da()}" if lang == "da" else f"{start.label}–{end.label}"
     )
     as_of = r.as_of.label_da() if lang == "da" else r.as_of.label
     if lang == "da":
         ended = f" Perioden {period} er udløbet." if r.policy_ended else ""
-        return f"{r.policy.id}: vurderet pr. {as_of}.{ended}"
+        return f"{r.policy_id}: vurderet pr. {as_of}.{ended}"
     ended = f" The period {period} has ended." if r.policy_ended else ""
-    return f"{r.policy.id}: judged as of {as_of}.{ended}"
+    return f"{r.policy_id}: judged as of {as_of}.{ended}"
 
 
-def print_cards(reports: Sequence[Report], lang: str, console: Console) -> None:
+def print_cards(reports: Sequence[PolicyStatuses], lang: str, console: Console) -> None:
     """One short block per goal, for narrow terminals and logs."""
     h = HEADERS[lang]
     for r in reports:
-        console.rule(f"[bold]{r.policy.id}[/]")
+        console.rule(f"[bold]{r.policy_id}[/]")
         console.print(_policy_line(r, lang), markup=False)
-        for s in r.statuses():
+        for s in r.statuses:
             cells = _cells(s, lang)
             head = Text(cells[1], style="bold")
             head.append(" — ")
@@ -136,7 +172,7 @@ def print_cards(reports: Sequence[Report], lang: str, console: Console) -> None:
             console.print(Text(f"  {h[7]}: {cells[7]}"), highlight=False)
 
 
-def print_table(reports: Sequence[Report], lang: str, console: Console) -> None:
+def print_table(reports: Sequence[PolicyStatuses], lang: str, console: Console) -> None:
     """A readable table per policy (cards when the console is narrow)."""
     if console.width < NARROW:
         print_cards(reports, lang, console)
@@ -145,7 +181,7 @@ def print_table(reports: Sequence[Report], lang: str, console: Console) -> None:
         table = Table(title=_policy_line(r, lang), show_lines=True, expand=True)
         for i, header in enumerate(HEADERS[lang][1:]):
             table.add_column(header, ratio=4 if i == 6 else 2 if i in (0, 7) else 1, min_width=8)
-        for s in r.statuses():
+        for s in r.statuses:
             # Text, not str: a label with "[link=…]" is printed as written, never as markup
             cells: list[str | Text] = [Text(c) for c in _cells(s, lang)[1:]]
             label = str(cells[0])
@@ -273,6 +309,9 @@ def to_xlsx(
     statuses: Sequence[GoalStatus], lang: str, path: Path, *, synthetic: bool = False
 ) -> None:
     """An Excel workbook: a note on synthetic data first, a formatted sheet, the raw numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     first = wb.active
     assert first is not None

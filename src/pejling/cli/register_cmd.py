@@ -1,4 +1,5 @@
-"""CLI for person-level data: importing register files, `pejling compute` and `pejling synth`."""
+"""CLI for person-level data: importing register files, `pejling compute` (on DuckDB or Spark),
+`pejling synth` and `pejling register export-parquet`."""
 
 from __future__ import annotations
 
@@ -6,18 +7,25 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pejling.cli.common import console, err_console, guard, open_store, open_workspace, say
+from pejling.errors import UserError
 from pejling.formatting import fmt_number
 from pejling.register.importer import ProgressCallback
 from pejling.register.pseudonym import PseudonymKey
 from pejling.register.tables import TABLES_BY_NAME
 from pejling.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pejling.engine.run import ComputeResult
+    from pejling.spec.catalog import Catalog
+    from pejling.store.database import Store
 
 #: a bar appears only for jobs that are still running after this many seconds
 PROGRESS_DELAY = 1.0
@@ -92,6 +100,17 @@ def import_paths(ws: Workspace, paths: list[Path]) -> None:
         say(f"{one.file}: {one.summary(lang)}")
 
 
+class Engine(StrEnum):
+    """Where `pejling compute` runs the compiled catalog."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+#: the Spark master when none is given: local mode, two worker threads
+DEFAULT_SPARK_MASTER = "local[2]"
+
+
 @guard
 def compute(
     workspace: Annotated[
@@ -107,19 +126,167 @@ def compute(
     indicator: Annotated[
         list[str] | None, typer.Option("--indicator", "-i", help="Only these indicators.")
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="duckdb: this machine (default); spark: a Spark master, for registers "
+            "beyond one machine (docs/scale.md)."
+        ),
+    ] = Engine.DUCKDB,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help=f"With --engine spark: the master URL (default {DEFAULT_SPARK_MASTER}; "
+            "spark://host:7077, yarn, k8s://…)."
+        ),
+    ] = None,
+    register_parquet: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine spark: read the register from this Parquet folder or URI "
+            "(hdfs://, s3a://; written by `pejling register export-parquet`); default: the "
+            "workspace's register, exported to a temporary folder.",
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spark-conf",
+            help="With --engine spark: a Spark setting KEY=VALUE (repeatable), e.g. "
+            "spark.executor.memory=8g.",
+        ),
+    ] = None,
 ) -> None:
     """Compute every register-based indicator for all municipalities, years and groups."""
     from pejling.engine.run import cohort_ranges, compute_all
 
     ws = open_workspace(workspace)
+    lang = ws.settings.workspace.language
     catalog = ws.catalog()
     when = _parse_date(as_of) if as_of else None
-    with open_store(ws) as store, lazy_progress("Beregner indikatorer") as progress:
-        result = compute_all(
-            store, catalog, as_of=when, first_year=from_year, cohort_ranges=cohort_ranges(ws),
-            only=indicator, progress=progress,
+    if engine is Engine.DUCKDB:
+        given = [n for n, v in (("--spark-master", spark_master),
+                                ("--register-parquet", register_parquet),
+                                ("--spark-conf", spark_conf)) if v]  # fmt: skip
+        if given:
+            raise typer.BadParameter(f"{', '.join(given)}: only with --engine spark")
+        with open_store(ws) as store, lazy_progress("Beregner indikatorer") as progress:
+            result = compute_all(
+                store, catalog, as_of=when, first_year=from_year, cohort_ranges=cohort_ranges(ws),
+                only=indicator, progress=progress,
+            )  # fmt: skip
+    else:
+        result = _compute_on_spark(
+            ws, catalog, when, from_year, indicator, spark_master, register_parquet,
+            _spark_settings(spark_conf or []),
         )  # fmt: skip
-    console.print(result.summary(ws.settings.workspace.language))
+    console.print(result.summary(lang))
+
+
+def _spark_settings(pairs: list[str]) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"--spark-conf '{pair}': expected KEY=VALUE")
+        settings[key.strip()] = value.strip()
+    return settings
+
+
+def _compute_on_spark(
+    ws: Workspace, catalog: Catalog, as_of: date | None, first_year: int,
+    only: list[str] | None, master: str | None, register: str | None, conf: dict[str, str],
+) -> ComputeResult:  # fmt: skip
+    """`pejling compute --engine spark`: the register from Parquet, the figures into the store.
+
+    Without --register-parquet the workspace's register is exported to a temporary folder,
+    which only a local master can read: a cluster needs a folder every node reaches. Started
+    by `spark-submit`, the master is spark-submit's unless --spark-master names one.
+    """
+    import tempfile
+
+    from pejling.engine.run import cohort_ranges
+    from pejling.engine.spark import (
+        check_available,
+        compute_all_spark,
+        spark_running,
+        submitted,
+    )
+
+    lang = ws.settings.workspace.language
+    if master is None and not submitted():
+        master = DEFAULT_SPARK_MASTER
+    if register is None and master is not None and not master.startswith("local"):
+        raise _shared_register_needed(master, lang)
+    if register is not None and "://" not in register and not Path(register).is_dir():
+        raise UserError(f"--register-parquet {register}: no such folder")
+    check_available(lang)
+    with (
+        tempfile.TemporaryDirectory(prefix="pejling-register-") as tmp,
+        open_store(ws) as store,
+        lazy_progress("Beregner indikatorer (Spark)") as progress,
+        spark_running(master, conf, lang=lang) as spark,
+    ):
+        if register is None:
+            running = spark.sparkContext.master or ""
+            if not running.startswith("local"):
+                raise _shared_register_needed(running, lang)
+            progress("Eksporterer registeret til Parquet", 0, 1)
+            register = str(_export(store, Path(tmp) / "register"))
+        return compute_all_spark(
+            store, catalog, spark, register, as_of=as_of, first_year=first_year,
+            cohort_ranges=cohort_ranges(ws), only=only, progress=progress,
+        )  # fmt: skip
+
+
+def _shared_register_needed(master: str, lang: str) -> UserError:
+    """A cluster cannot read the temporary export on this machine."""
+    return UserError(
+        f"--spark-master {master}: en klynge læser registeret fra en delt placering; "
+        "eksportér det med 'pejling register export-parquet MAPPE', kopiér mappen til "
+        "HDFS/S3 og angiv --register-parquet URI"
+        if lang == "da"
+        else f"--spark-master {master}: a cluster reads the register from a shared "
+        "location; export it with 'pejling register export-parquet FOLDER', copy the folder "
+        "to HDFS/S3 and pass --register-parquet URI"
+    )
+
+
+def _export(store: Store, folder: Path) -> Path:
+    from pejling.engine.spark import export_register
+
+    export_register(store, folder)
+    return folder
+
+
+register_app = typer.Typer(
+    name="register",
+    help="The person-level register in the workspace's store.",
+    no_args_is_help=True,
+)
+
+
+@register_app.command("export-parquet")
+@guard
+def export_parquet(
+    folder: Annotated[Path, typer.Argument(help="Folder to write TABLE.parquet files to.")],
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", "-w", help="Workspace folder.")
+    ] = None,
+) -> None:
+    """Write every register table (pseudonymised, as stored) to FOLDER/TABLE.parquet, for
+    `pejling compute --engine spark --register-parquet` on a cluster (docs/scale.md)."""
+    from pejling.engine.spark import export_register
+
+    ws = open_workspace(workspace)
+    with open_store(ws, read_only=True) as store:
+        rows = export_register(store, folder)
+    da = ws.settings.workspace.language == "da"
+    for name, count in rows.items():
+        say(
+            f"{folder / (name + '.parquet')}: {fmt_number(count, 0)} "
+            + ("rækker" if da else "rows")
+        )
 
 
 def _parse_date(text: str) -> date:

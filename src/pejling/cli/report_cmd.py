@@ -7,16 +7,23 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pejling.cli.common import console, guard, open_store, open_workspace, refuse_lint_errors, say
+from pejling.cli.common import (
+    console,
+    guard,
+    open_store,
+    open_workspace,
+    parse_as_of,
+    refuse_lint_errors,
+    say,
+)
+from pejling.cli.judging import build_reports, published_with
 from pejling.cli.register_cmd import lazy_progress
 from pejling.errors import UserError
 from pejling.periods import Period
-from pejling.report.build import FORMATS, make_draft, write_report_files
-from pejling.report.data import ObservationCache, follow_up_lags
+from pejling.report.build import FORMATS, write_report_files
 from pejling.report.model import Report
 from pejling.report.parallel import charts_for
 from pejling.report.texts import SYNTHETIC_LINE, status_label
-from pejling.spec.catalog import Catalog
 from pejling.workspace import LoadedPolicy, Workspace
 
 if TYPE_CHECKING:
@@ -39,20 +46,6 @@ AsOfOpt = Annotated[
         "that has ended is judged as of its last year, others as of the newest data).",
     ),
 ]
-
-
-def parse_as_of(as_of: str | None, year: int | None) -> Period | None:
-    """--as-of PERIOD or --year YEAR as a period (None: each policy's default)."""
-    if as_of is not None and year is not None:
-        raise UserError("give either --as-of or --year, not both")
-    if year is not None:
-        return Period.year(year)
-    if as_of is None:
-        return None
-    try:
-        return Period.parse(as_of)
-    except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
 
 
 LangOpt = Annotated[
@@ -97,7 +90,7 @@ def build_national_reports(
     if not policies:
         return []
     catalog = ws.catalog()
-    together = [lp.policy for lp in _published_with(ws, [], catalog)]
+    together = [lp.policy for lp in published_with(ws, [], catalog)]
     out = []
     with open_store(ws, read_only=True) as store:
         for lp in policies:
@@ -151,107 +144,6 @@ def write_national_reports(
                 if path is not None:
                     say(f"  Skrev {ws.display(path)}")
     return written
-
-
-def build_reports(
-    ws: Workspace,
-    policies: list[LoadedPolicy],
-    as_of: Period | None,
-    lang: str,
-    *,
-    compare: bool = True,
-) -> list[Report]:
-    """Evaluate, judge and disclosure-control the reports of these policies (one store session).
-
-    Disclosure control is decided once for everything the workspace publishes together: the
-    other policies of the workspace that could be published (those without lint errors) are
-    evaluated too and suppressed jointly with these, so a report written on its own, the site,
-    every workbook and `pejling status` show the same figures and none gives away what another
-    hides. This is also what `pejling status` prints, so the command line and the reports agree.
-
-    `compare`: add the comparison with other municipalities (`pejling.report.comparison`); its
-    benchmarks are computed once for all the reports (`pejling status` does without).
-    """
-    from pejling.national.goals import national_drafts
-    from pejling.report.comparison import ComparisonSource, build_comparison
-    from pejling.report.model import build_publication, default_as_of
-
-    catalog = ws.catalog()
-    threshold = ws.settings.disclosure.threshold
-    min_persons = ws.settings.evaluation.min_persons
-    together = [*policies, *_published_with(ws, policies, catalog)]
-    with open_store(ws, read_only=True) as store:
-        cache = ObservationCache(store)
-        caches: dict[str, ObservationCache] = {}
-        comparisons = ComparisonSource(store, catalog)
-        drafts = []
-        for lp in together:
-            period = as_of or default_as_of(lp.policy, catalog, cache)
-            c = caches.setdefault(
-                period.label, ObservationCache(store, as_of=period, lags=follow_up_lags(catalog))
-            )
-            drafts.append(
-                make_draft(
-                    store,
-                    lp.policy,
-                    catalog,
-                    as_of=period,
-                    lang=lang,
-                    threshold=threshold,
-                    min_persons=min_persons,
-                    cache=c,
-                )
-            )
-            if compare:
-                drafts[-1].comparison = build_comparison(
-                    lp.policy, catalog, comparisons, period, threshold
-                )
-        # the national reports publish every municipality's figures: controlled jointly with
-        # the municipal reports, so that neither gives away what the other hides
-        for lp in _published_national(ws, catalog):
-            drafts.extend(
-                national_drafts(
-                    store,
-                    lp.policy,
-                    catalog,
-                    as_of,
-                    threshold=threshold,
-                    min_persons=min_persons,
-                    lang=lang,
-                )
-            )
-    return build_publication(drafts)[: len(policies)]
-
-
-def _published_national(ws: Workspace, catalog: Catalog) -> list[LoadedPolicy]:
-    """The workspace's national policies that could be published (no lint errors)."""
-    from pejling.spec.lint import lint_file
-
-    out = []
-    for lp in ws.load_policies():
-        if not lp.policy.is_national:
-            continue
-        _p, issues = lint_file(lp.path, catalog)
-        if not any(i.severity.value == "error" for i in issues):
-            out.append(lp)
-    return out
-
-
-def _published_with(
-    ws: Workspace, policies: list[LoadedPolicy], catalog: Catalog
-) -> list[LoadedPolicy]:
-    """The workspace's other policies that could be published (no lint errors)."""
-    from pejling.spec.lint import lint_file
-
-    chosen = {lp.policy.id for lp in policies}
-    others = []
-    for lp in ws.load_policies():
-        if lp.policy.id in chosen or lp.policy.is_national:
-            continue
-        _p, issues = lint_file(lp.path, catalog)
-        if not any(i.severity.value == "error" for i in issues):
-            others.append(lp)
-    return others
 
 
 @guard

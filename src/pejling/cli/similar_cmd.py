@@ -317,7 +317,7 @@ def target(
 ) -> None:
     """A target advisor: expected value, similar municipalities, the best fifth, the change the
     target needs against history, and a suggested ambitious-but-realistic range."""  # fmt: skip
-    from pejling.cli.report_cmd import parse_as_of
+    from pejling.cli.common import parse_as_of
 
     ws = open_workspace(workspace)
     lp = ws.find_policy(policy)

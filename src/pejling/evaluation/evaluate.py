@@ -12,12 +12,19 @@ Texts are made from the result at the edge (`pejling.evaluation.texts`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from pejling.evaluation import series as sr
 from pejling.evaluation.points import Point, Provenance, SeriesSource
-from pejling.evaluation.status import GoalStatus, GoalStatusCode, Milestone, Reason, ValueAt
+from pejling.evaluation.status import (
+    GoalStatus,
+    GoalStatusCode,
+    Milestone,
+    Reason,
+    ValueAt,
+    evolve,
+)
 from pejling.groups import group_key
 from pejling.periods import Period
 from pejling.progress.barometer import combine_movements, indicator_movement
@@ -130,7 +137,7 @@ def _head(policy: Policy, theme: Theme, j: Judging, **fields: object) -> GoalSta
         as_of=j.as_of,
         policy_ended=policy.period.end.end <= j.as_of.end,
     )
-    return replace(base, **fields)  # type: ignore[arg-type]
+    return evolve(base, **fields)
 
 
 def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStatus:
@@ -152,7 +159,7 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     if target.kind is TargetKind.NONE:
         inits = policy.initiatives_for(goal.id)
         counts = {s: sum(1 for i in inits if i.status.value == s) for s in ("running", "planned", "ended")}  # fmt: skip
-        return replace(
+        return evolve(
             head,
             status=GoalStatusCode.INITIATIVE_ONLY,
             reason_code=Reason.INITIATIVE_ONLY,
@@ -161,10 +168,10 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
             final=False,
         )
     if goal.indicator is None or spec is None:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_INDICATOR)
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_INDICATOR)
     good = target.direction or spec.direction
     if good is None:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_DIRECTION)
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_DIRECTION)
     sign = good.sign
     is_gap = bool(target.reference_group)
 
@@ -182,33 +189,33 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     )
     available = sr.sources_of(focal_all)
     chosen, problem = sr.choose_source(goal.indicator.source, spec, available)
-    head = replace(head, policy_baseline=_policy_baseline(goal, sign, is_gap),
+    head = evolve(head, policy_baseline=_policy_baseline(goal, sign, is_gap),
                    baseline_date=goal.baseline.date if goal.baseline else None)  # fmt: skip
     if chosen is None:
         status = (
             GoalStatusCode.NO_DATA if problem is Reason.NO_DATA else GoalStatusCode.NOT_ASSESSABLE
         )
-        return replace(head, status=status, reason_code=problem or Reason.NO_DATA,
+        return evolve(head, status=status, reason_code=problem or Reason.NO_DATA,
                        other_sources=tuple(available))  # fmt: skip
-    head = replace(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen))  # fmt: skip
+    head = evolve(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen))  # fmt: skip
     focal = sr.only(focal_all, chosen)
-    head = replace(head, series_provenance=focal[0].provenance if focal else None)
+    head = evolve(head, series_provenance=focal[0].provenance if focal else None)
     pairs: dict[str, tuple[Point, Point]] = {}
     if is_gap:
         gap = sr.gap_series(focal, sr.only(ref_all, chosen), sign)
         points, pairs, direction = gap.points, gap.pairs, -1
         unit = "pp" if spec.unit.value == "percent" else spec.unit.value
-        head = replace(head, unit=unit)
+        head = evolve(head, unit=unit)
     else:
         points, direction, unit = focal, sign, spec.unit.value
     if not points:
-        return replace(head, status=GoalStatusCode.NO_DATA, reason_code=Reason.NO_DATA)
+        return evolve(head, status=GoalStatusCode.NO_DATA, reason_code=Reason.NO_DATA)
 
     # 2. The baseline from the same series.
     if goal.baseline is not None:
         base = sr.match_period(points, goal.baseline.date)
         if base is None:
-            return replace(head, status=GoalStatusCode.NOT_ASSESSABLE,
+            return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE,
                            reason_code=Reason.BASELINE_NOT_IN_SERIES, points=len(points))  # fmt: skip
     else:
         within = [
@@ -216,7 +223,7 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
             if p.period.start >= policy.period.start.start and p.period.start <= deadline.end
         ]  # fmt: skip
         if not within:
-            return replace(head, status=GoalStatusCode.NOT_ASSESSABLE,
+            return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE,
                            reason_code=Reason.NO_DATA_IN_PERIOD, points=len(points),
                            latest=ValueAt.of(points[-1]))  # fmt: skip
         base = within[0]
@@ -229,7 +236,7 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     judged = judged_pool[-1] if judged_pool else None
     bounds = natural_bounds(unit, ratio=spec.ratio, gap=is_gap)
     base_at = _value_at(spec, base, pairs, sign)
-    head = replace(
+    head = evolve(
         head,
         baseline=base_at,
         baseline_pair=_pair_at(spec, pairs, base),
@@ -239,20 +246,20 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     )
     if judged is None:
         reason = Reason.NO_VALUE_AT_DEADLINE if final and since_points else Reason.ONE_POINT
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=reason,
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=reason,
                        latest=base_at)  # fmt: skip
     latest_at = _value_at(spec, judged, pairs, sign)
-    head = replace(head, latest=latest_at, latest_pair=_pair_at(spec, pairs, judged),
+    head = evolve(head, latest=latest_at, latest_pair=_pair_at(spec, pairs, judged),
                    speed=speed_per_year(base.value, base.t, judged.value, judged.t))  # fmt: skip
 
     # 4. What the goal wants (known also when the figures cannot carry a verdict).
     absolute = target.kind in (TargetKind.LEVEL, TargetKind.GAP, TargetKind.COUNT)
     change = _change_interval(head)
-    head = replace(head, change_interval=change, deadline_from_period=goal.deadline is None)
+    head = evolve(head, change_interval=change, deadline_from_period=goal.deadline is None)
     if target.value is not None:
         milestones = _milestones(goal, deadline, base, judged, later, j.as_of, direction)
         current = next((m for m in milestones if not m.due), milestones[-1])
-        head = replace(
+        head = evolve(
             head,
             milestones=tuple(milestones),
             target_value=current.target,
@@ -265,15 +272,15 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     at_deadline_only = final and absolute and target.value is not None
     sizes = _sizes(judged, judged, pairs) if at_deadline_only else _sizes(base, judged, pairs)
     fewest = min(sizes) if sizes else None
-    head = replace(head, persons=fewest)
+    head = evolve(head, persons=fewest)
     if fewest is not None and fewest < j.min_persons:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, uncertain=False,
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, uncertain=False,
                        reason_code=Reason.TOO_FEW_PERSONS, min_persons=j.min_persons)  # fmt: skip
 
     # 6. An absolute target set on the policy's figure from another source is not comparable
     # with this series when the two disagree about the starting point.
     if absolute and target.value is not None and _set_elsewhere(head):
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, uncertain=False,
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, uncertain=False,
                        reason_code=Reason.TARGET_FROM_OTHER_SOURCE)  # fmt: skip
 
     # 7. The verdict.
@@ -289,7 +296,7 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
             if absolute and latest_at.interval is not None
             else change is not None and straddles(*change, final_target.target - base.value)
         )
-        return replace(
+        return evolve(
             head,
             status=GoalStatusCode.ACHIEVED if met else GoalStatusCode.NOT_ACHIEVED,
             reason_code=Reason.DEADLINE_MET if met else Reason.DEADLINE_MISSED,
@@ -298,14 +305,14 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
             uncertain=uncertain,
         )
     if direction * (judged.value - final_target.target) >= 0:
-        return replace(head, status=GoalStatusCode.ACHIEVED, reason_code=Reason.ACHIEVED,
+        return evolve(head, status=GoalStatusCode.ACHIEVED, reason_code=Reason.ACHIEVED,
                        score=5.0, progress_class=ProgressClass.ACHIEVED.value,
                        target_value=final_target.target, target_deadline=final_target.deadline,
                        remaining=0.0,
                        uncertain=_uncertain_reached(latest_at, change, final_target.target,
                                                     final_target.target - base.value, absolute))  # fmt: skip
     if direction * (judged.value - t_value) >= 0:
-        return replace(head, status=GoalStatusCode.ON_TRACK, reason_code=Reason.MILESTONE_MET,
+        return evolve(head, status=GoalStatusCode.ON_TRACK, reason_code=Reason.MILESTONE_MET,
                        remaining=0.0,
                        uncertain=_uncertain_reached(latest_at, change, t_value, required, absolute))  # fmt: skip
     linear = is_gap or base.value == 0 or t_value == 0
@@ -318,7 +325,7 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     # change and, at the same time, from the change the target needs by now.
     needed_by_now = required * (judged.t - base.t) / max(current.deadline.t - base.t, 1e-9)
     uncertain = change is not None and straddles(*change, 0.0) and straddles(*change, needed_by_now)
-    head = replace(head, uncertain=uncertain, projection_capped=raw is not None and raw != proj)
+    head = evolve(head, uncertain=uncertain, projection_capped=raw is not None and raw != proj)
     return _with_result(head, result, proj, linear)
 
 
@@ -367,7 +374,7 @@ def _direction_verdict(
     # kept at the natural limit (100 % stays 100 %): nothing uncertain about "unchanged"
     uncertain = change is not None and straddles(*change, 0.0) and not at_limit
     return _with_result(
-        replace(head, change_interval=change, uncertain=uncertain, at_limit=at_limit),
+        evolve(head, change_interval=change, uncertain=uncertain, at_limit=at_limit),
         result,
         None,
         linear,
@@ -378,10 +385,10 @@ def _with_result(
     head: GoalStatus, result: ProgressResult, proj: float | None, linear: bool
 ) -> GoalStatus:
     if result.progress_class is ProgressClass.NOT_ASSESSABLE:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.METHOD,
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.METHOD,
                        method_reason=result.reason, uncertain=False)  # fmt: skip
     reason = Reason.TRAJECTORY if head.target_value is not None else Reason.DIRECTION
-    return replace(
+    return evolve(
         head,
         status=CLASS_TO_STATUS[result.progress_class],
         reason_code=reason,
@@ -417,7 +424,7 @@ def judge_key_figure(j: Judging, policy: Policy, theme: Theme, kf: KeyFigure) ->
         indicator_title_en=(spec.title_en or spec.title) if spec else "",
     )  # fmt: skip
     if spec is None:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_INDICATOR)
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_INDICATOR)
     every = sr.known_at(j.source.series(spec.id, policy.municipality, group_key(kf.indicator.group)), j.as_of, sr.follow_up_years(spec))  # fmt: skip
     available = sr.sources_of(every)
     chosen, problem = sr.choose_source(kf.indicator.source, spec, available)
@@ -425,19 +432,19 @@ def judge_key_figure(j: Judging, policy: Policy, theme: Theme, kf: KeyFigure) ->
         status = (
             GoalStatusCode.NO_DATA if problem is Reason.NO_DATA else GoalStatusCode.NOT_ASSESSABLE
         )
-        return replace(head, status=status, reason_code=problem or Reason.NO_DATA,
+        return evolve(head, status=status, reason_code=problem or Reason.NO_DATA,
                        other_sources=tuple(available))  # fmt: skip
     points = sr.only(every, chosen)
-    head = replace(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen),
+    head = evolve(head, series_source=chosen, other_sources=tuple(s for s in available if s != chosen),
                    series_provenance=points[0].provenance if points else None)  # fmt: skip
     within = [p for p in points if p.period.start >= policy.period.start.start]
     since_points = sr.after_deadline(within, end) if head.final else []
     pool = [p for p in within if p not in since_points]
     if not pool:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_DATA_IN_PERIOD,
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.NO_DATA_IN_PERIOD,
                        latest=ValueAt.of(points[-1]), points=len(points))  # fmt: skip
     base, latest = pool[0], pool[-1]
-    head = replace(
+    head = evolve(
         head,
         baseline=_value_at(spec, base, {}, 1),
         latest=_value_at(spec, latest, {}, 1),
@@ -446,12 +453,12 @@ def judge_key_figure(j: Judging, policy: Policy, theme: Theme, kf: KeyFigure) ->
         speed=speed_per_year(base.value, base.t, latest.value, latest.t),
     )
     if latest.t <= base.t:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.ONE_POINT)
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE, reason_code=Reason.ONE_POINT)
     sizes = _sizes(base, latest, {})
     fewest = min(sizes) if sizes else None
-    head = replace(head, persons=fewest)
+    head = evolve(head, persons=fewest)
     if fewest is not None and fewest < j.min_persons:
-        return replace(head, status=GoalStatusCode.NOT_ASSESSABLE,
+        return evolve(head, status=GoalStatusCode.NOT_ASSESSABLE,
                        reason_code=Reason.TOO_FEW_PERSONS, min_persons=j.min_persons)  # fmt: skip
     change = latest.value - base.value
     word = (
@@ -465,7 +472,7 @@ def judge_key_figure(j: Judging, policy: Policy, theme: Theme, kf: KeyFigure) ->
     uncertain = (
         word is not GoalStatusCode.UNCHANGED and interval is not None and straddles(*interval, 0.0)
     )
-    return replace(head, status=word, reason_code=Reason.TREND, change_interval=interval,
+    return evolve(head, status=word, reason_code=Reason.TREND, change_interval=interval,
                    uncertain=uncertain)  # fmt: skip
 
 

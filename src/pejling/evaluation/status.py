@@ -8,8 +8,9 @@ report, the site, the workbook — words the same value in Danish or English at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 from pejling.evaluation.points import REGISTER, Point, Provenance
 from pejling.periods import Period
@@ -306,3 +307,24 @@ class GoalStatus:
     def reason_en(self) -> str:
         """The English reason."""
         return self.reason("en")
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(GoalStatus))
+
+
+def evolve(status: GoalStatus, /, **changes: Any) -> GoalStatus:
+    """A copy of `status` with some fields changed: `dataclasses.replace` without its cost.
+
+    Why: a goal is judged in small steps, each a copy with a few more fields decided, and a
+    national policy judges 2,200 goals; `replace` runs the generated 57-field `__init__` for
+    every copy, a tenth of `pejling status`'s judging time. A status has no `__post_init__` and
+    no derived fields, so copying its fields and changing some gives the same value. Unknown
+    names are refused, as by `replace`.
+    """
+    unknown = changes.keys() - _FIELD_NAMES
+    if unknown:
+        raise TypeError(f"GoalStatus has no field {', '.join(sorted(unknown))}")
+    new = object.__new__(GoalStatus)
+    new.__dict__.update(status.__dict__)
+    new.__dict__.update(changes)
+    return new

@@ -19,15 +19,22 @@ docs/national-goals.md explains it for readers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 
-from pejling.evaluation.status import GOAL_CODES, GoalStatus, GoalStatusCode, Reason
+from pejling.evaluation.status import GoalStatus, Reason, evolve
 from pejling.groups import group_key
+from pejling.national.status_model import (
+    GroupResult,
+    NationalGoal,
+    NationalRow,
+    NationalStatus,
+    StatusCounts,
+    area_name,
+)
 from pejling.periods import Period
-from pejling.reference.municipalities import NATIONAL_CODE, municipalities, name_of
+from pejling.reference.municipalities import NATIONAL_CODE, municipalities
 from pejling.report.data import ObservationCache, follow_up_lags
-from pejling.report.download import published_cells
 from pejling.report.model import (
+    Report,
     ReportDraft,
     ShownPoint,
     build_publication,
@@ -56,136 +63,6 @@ ORIGIN_PARTS: dict[str | None, tuple[str, ...]] = {
 }
 #: separates a goal's id from its breakdown in the ids of the evaluated copies
 _SPLIT = "~"
-
-
-@dataclass(frozen=True)
-class StatusCounts:
-    """How many municipalities have each status for one goal (and group)."""
-
-    counts: dict[GoalStatusCode, int]
-    uncertain: int  # verdicts marked usikker (counted under their status too)
-    municipalities: int  # municipalities judged (every row, whatever its status)
-    #: the Integrationsbarometer movement (positive, negative, unchanged) → municipalities, for
-    #: goals with a `barometer` block
-    movements: dict[str, int] = field(default_factory=dict)
-    #: why municipalities cannot be assessed (reason code → municipalities)
-    reasons: dict[Reason, int] = field(default_factory=dict)
-
-    @property
-    def meeting(self) -> int:
-        """Municipalities that meet the goal: the target is reached (before or at the deadline)."""
-        return self.counts.get(GoalStatusCode.ACHIEVED, 0)
-
-    @property
-    def assessed(self) -> int:
-        """Municipalities with a verdict (not 'cannot be assessed', not 'no data')."""
-        return sum(
-            n
-            for code, n in self.counts.items()
-            if code not in (GoalStatusCode.NOT_ASSESSABLE, GoalStatusCode.NO_DATA)
-        )
-
-    @staticmethod
-    def of(statuses: Sequence[GoalStatus]) -> StatusCounts:
-        """Count published statuses (initiative-only goals count nothing)."""
-        counts = {code: 0 for code in GOAL_CODES}
-        uncertain = 0
-        movements: dict[str, int] = {}
-        reasons: dict[Reason, int] = {}
-        for st in statuses:
-            if st.status in counts:
-                counts[st.status] += 1
-                uncertain += int(st.uncertain and st.is_verdict)
-            if st.status is GoalStatusCode.NOT_ASSESSABLE:
-                reasons[st.reason_code] = reasons.get(st.reason_code, 0) + 1
-            if st.barometer_movement:
-                word = st.barometer_movement.partition(" ")[0]
-                movements[word] = movements.get(word, 0) + 1
-        return StatusCounts(counts, uncertain, len(statuses), movements, reasons)
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    """One goal judged for one population group in every municipality (and the nation)."""
-
-    group: dict[str, str]
-    breakdown: str | None  # None: the goal's own group; else "sex" or "origin"
-    national: GoalStatus | None
-    rows: tuple[GoalStatus, ...]  # one per municipality, by code
-    counts: StatusCounts
-
-    def row(self, code: int) -> GoalStatus | None:
-        """The status of one municipality."""
-        return next((r for r in self.rows if r.municipality_code == code), None)
-
-
-@dataclass(frozen=True)
-class NationalGoal:
-    """A national goal: its own group and its breakdowns, each judged in every municipality."""
-
-    theme: Theme
-    goal: Goal
-    spec: IndicatorSpec | None
-    main: GroupResult
-    breakdowns: tuple[GroupResult, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """The goal's label (e.g. "Mål 1"), else its id."""
-        return self.goal.label or self.goal.id
-
-
-@dataclass(frozen=True)
-class NationalRow:
-    """One cell of the goals × municipalities matrix (flattened, for exports)."""
-
-    goal: NationalGoal
-    group: GroupResult
-    status: GoalStatus
-
-    @property
-    def municipality_code(self) -> int:
-        """0 for the nation."""
-        return self.status.municipality_code
-
-    @property
-    def municipality_name(self) -> str:
-        """The municipality's name ("Hele landet" for the nation)."""
-        return area_name(self.status.municipality_code)
-
-
-@dataclass(frozen=True)
-class NationalStatus:
-    """Where every municipality stands on every national goal, as of a period."""
-
-    policy: Policy
-    as_of: Period
-    lang: str
-    threshold: int
-    min_persons: int
-    codes: tuple[int, ...]
-    goals: tuple[NationalGoal, ...]
-    synthetic: bool = False
-    notes: list[str] = field(default_factory=list)
-    #: every figure the publication shows (this policy's and the workspace's other publishable
-    #: policies'), as published, by cell key: what a reader can combine with a pooled figure
-    #: (`pejling.national.report`)
-    published: dict[CellKey, ShownPoint] = field(default_factory=dict)
-
-    def rows(self, *, breakdowns: bool = True, national: bool = True) -> list[NationalRow]:
-        """Every goal × area × group, in goal order, the nation first."""
-        out: list[NationalRow] = []
-        for g in self.goals:
-            for grp in (g.main, *g.breakdowns) if breakdowns else (g.main,):
-                if national and grp.national is not None:
-                    out.append(NationalRow(g, grp, grp.national))
-                out.extend(NationalRow(g, grp, st) for st in grp.rows)
-        return out
-
-
-def area_name(code: int) -> str:
-    """A municipality's name, "Hele landet" for 0."""
-    return "Hele landet" if code == NATIONAL_CODE else name_of(code)
 
 
 def breakdown_groups(
@@ -367,13 +244,16 @@ def national_status(
     together: Sequence[Policy] = (),
     codes: Sequence[int] | None = None,
     lang: str | None = None,
+    published: bool = True,
 ) -> NationalStatus:
     """Judge every goal of a national policy for every municipality as of a period.
 
     `as_of` None: the policy's default period (`default_as_of`: its last year once it has
     ended, else the newest year with data). `together`: the workspace's other publishable
     policies, protected jointly (each as of its own default period, or `as_of`). `codes`: the
-    municipalities (default all 98).
+    municipalities (default all 98). `published`: also collect every figure the publication
+    shows (`NationalStatus.published`, which the national report needs and `pejling status`
+    does not: without it the report's writers are not imported).
     """
     catalog = catalog or load_catalog()
     threshold = settings.disclosure.threshold if settings else 5
@@ -443,16 +323,24 @@ def national_status(
         codes=area_codes,
         goals=tuple(goals),
         synthetic=any(r.synthetic for r in reports),
-        published=published_cells(everything),
+        published=_published(everything) if published else {},
     )
+
+
+def _published(reports: Sequence[Report]) -> dict[CellKey, ShownPoint]:
+    """Every figure of the publication by cell key (`pejling.report.download`, imported here:
+    it loads the report's writers)."""
+    from pejling.report.download import published_cells
+
+    return published_cells(reports)
 
 
 def _named(status: GoalStatus, goal_id: str) -> GoalStatus:
     """A breakdown's status under the goal's own id (its group says which breakdown); no
     barometer movement where the figures carry no verdict (hidden, or too few persons)."""
     if status.suppressed or status.reason_code in (Reason.SUPPRESSED, Reason.TOO_FEW_PERSONS):
-        status = replace(status, barometer_movement=None)
-    return status if status.goal_id == goal_id else replace(status, goal_id=goal_id)
+        status = evolve(status, barometer_movement=None)
+    return status if status.goal_id == goal_id else evolve(status, goal_id=goal_id)
 
 
 __all__ = [

@@ -22,25 +22,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pejling.disclosure import Cell
 from pejling.errors import UserError
 from pejling.evaluation.points import REGISTER
 from pejling.groups import group_key
-from pejling.national.benchmark import (
-    BenchmarkResult,
-    benchmark_cells,
-    benchmarkable,
-    hidden,
-)
-from pejling.national.outcome_frame import collapse, complete_periods
-from pejling.national.similar import Neighbour, SimilarResult, similar_municipalities
 from pejling.periods import Period
 from pejling.reference.municipalities import municipalities
 from pejling.spec.catalog import Catalog
 from pejling.spec.indicator import IndicatorSpec
 from pejling.spec.policy import Policy
-from pejling.store.database import Store
+
+if TYPE_CHECKING:  # the benchmark (numpy, the case-mix model) loads when a comparison is made
+    from pejling.national.benchmark import BenchmarkResult
+    from pejling.national.similar import Neighbour, SimilarResult
+    from pejling.store.database import Store
 
 #: compared when no goal of the policy uses a benchmarked indicator: employed within 3 years,
 #: the Danish test passed within the programme and the self-supporting share (the outcomes the
@@ -172,6 +169,9 @@ class ComparisonSource:
         return self.benchmarks[key]
 
     def _benchmark(self, spec: IndicatorSpec, as_of: date) -> BenchmarkResult | None:
+        from pejling.national.benchmark import benchmark_cells
+        from pejling.national.outcome_frame import collapse, complete_periods
+
         assert spec.compute is not None
         periods = complete_periods(spec.compute, as_of)
         if not periods:
@@ -194,6 +194,8 @@ class ComparisonSource:
         """The 7 most similar municipalities for a year (the newest year when that has none)."""
         key = (municipality, year)
         if key not in self.similar:
+            from pejling.national.similar import similar_municipalities
+
             result: SimilarResult | None = None
             for y in (year, None):
                 try:
@@ -207,6 +209,8 @@ class ComparisonSource:
 
 def compared_indicators(policy: Policy, catalog: Catalog) -> tuple[list[IndicatorSpec], bool]:
     """The benchmarked indicators a goal of the policy uses, else the main outcomes (flag False)."""
+    from pejling.national.benchmark import benchmarkable
+
     available = {s.id: s for s in benchmarkable(catalog)}
     used: list[IndicatorSpec] = []
     for _theme, goal in policy.goals():
@@ -262,6 +266,8 @@ def build_comparison(
 def _rows(
     result: BenchmarkResult, order: list[int], own: int, threshold: int
 ) -> list[ComparisonRow]:
+    from pejling.national.benchmark import hidden
+
     by_code = {r.municipality: r for r in result.rows}
     secret = hidden(result, threshold)
     names = municipalities()
@@ -341,6 +347,8 @@ def expected_for_goal(
     goal = next((g for _t, g in policy.goals() if goal_id in (g.id, g.label)), None)
     if goal is None or goal.indicator is None or policy.municipality not in municipalities():
         return None
+    from pejling.national.benchmark import benchmarkable
+
     ref = goal.indicator
     spec = next((s for s in benchmarkable(catalog) if s.id == ref.id), None)
     if spec is None or ref.source not in (None, REGISTER):

@@ -26,6 +26,7 @@ from pejling.evaluation.status import (
     GoalStatus,
     GoalStatusCode,
     Reason,
+    evolve,
 )
 from pejling.evaluation.texts import series_name
 from pejling.groups import group_key
@@ -771,7 +772,7 @@ def _gate(
     )
     if baseline and relative:
         milestones = ()  # every relative milestone would reveal the base
-    status = replace(status, milestones=milestones)
+    status = evolve(status, milestones=milestones)
     if not (latest or baseline):
         return status
     rests_on_deadline_only = (
