@@ -78,6 +78,19 @@ def computable(catalog: Catalog) -> list[IndicatorSpec]:
     return [catalog.indicators[i] for i in catalog.ids() if catalog.indicators[i].compute]
 
 
+def selected(catalog: Catalog, only: Sequence[str] | None) -> list[IndicatorSpec]:
+    """The computable indicators of a run (all, or `only` these); error for an unknown id."""
+    known = {s.id for s in computable(catalog)}
+    for wanted in only or ():
+        if wanted not in known:
+            hint = did_you_mean(wanted, sorted(known))
+            raise UserError(
+                f"'{wanted}' is not a computable indicator; expected one of "
+                f"{', '.join(sorted(known))}" + (f". {hint}" if hint else "")
+            )
+    return [s for s in computable(catalog) if not only or s.id in only]
+
+
 def data_date(store: Store) -> date:
     """The newest date in the register (the extract's 'as of'); error if the register is empty."""
     parts = [
@@ -110,16 +123,8 @@ def compute_all(
     """Compute every computable indicator (or `only` these) and replace their observations."""
     from pejling.store.observation_import import next_import_id
 
-    known = {s.id for s in computable(catalog)}
-    for wanted in only or ():
-        if wanted not in known:
-            hint = did_you_mean(wanted, sorted(known))
-            raise UserError(
-                f"'{wanted}' is not a computable indicator; expected one of "
-                f"{', '.join(sorted(known))}" + (f". {hint}" if hint else "")
-            )
+    specs = selected(catalog, only)
     as_of = as_of or data_date(store)
-    specs = [s for s in computable(catalog) if not only or s.id in only]
     provenance = register_provenance(store)
     import_id = next_import_id(store)
     from pejling.engine.resources import run_settings

@@ -65,11 +65,10 @@ from pejling.engine.run import (
     ComputeResult,
     IndicatorTiming,
     ProgressCallback,
-    computable,
+    selected,
     write_observations,
 )
 from pejling.errors import UserError
-from pejling.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -1044,18 +1043,10 @@ def compute_all_spark(
     from pejling.engine.plan import RESULT, plan_run
     from pejling.store.observation_import import log_import, next_import_id
 
-    known = {s.id for s in computable(catalog)}
-    for wanted in only or ():
-        if wanted not in known:
-            hint = did_you_mean(wanted, sorted(known))
-            raise UserError(
-                f"'{wanted}' is not a computable indicator; expected one of "
-                f"{', '.join(sorted(known))}" + (f". {hint}" if hint else "")
-            )
+    specs = selected(catalog, only)
     schema = load_register(spark, register, cache=cache_register)
     runner = SparkRunner(spark, schema)
     as_of = as_of or spark_data_date(spark, schema)
-    specs = [s for s in computable(catalog) if not only or s.id in only]
     provenance = spark_provenance(spark, schema)
     plan = plan_run(
         [(s.id, s.compute) for s in specs if s.compute], as_of, first_year, cohort_ranges
