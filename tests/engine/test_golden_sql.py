@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from pejling.engine.compiler import cube_sql
-from pejling.engine.plan import plan_run, shared_steps
+from pejling.engine.plan import keyed_register, plan_run
 from pejling.spec.catalog import load_catalog
 from pejling.spec.compute import ComputeSpec
 from pejling.store.schema import migrate
@@ -72,7 +72,7 @@ def test_a_run_executes_on_an_empty_store() -> None:
 def test_generated_sql_runs_on_an_empty_store(indicator_id: str) -> None:
     con = duckdb.connect()
     migrate(con)
-    for step in shared_steps([spec_of(indicator_id)], date(2024, 12, 31), 2022):
+    for step in keyed_register():
         con.execute(f"CREATE TEMP TABLE {step.table} AS {step.sql()}")
     rows = con.execute(cube_sql(spec_of(indicator_id), date(2024, 12, 31), 2022)).fetchall()
     assert rows == []

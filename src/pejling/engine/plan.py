@@ -5,8 +5,9 @@ Each engine only materialises the steps in order — `CREATE TEMP TABLE name AS 
 a cached temporary view in Spark — after transpiling the tree to its dialect. No engine
 builds SQL of its own, so the two cannot drift apart.
 
-A run is `shared_steps` (tables every indicator reads, built once) followed by one
-`IndicatorPlan` per indicator, whose last step is the table `agg`: one row per group ×
+A run (`plan_run`) is its shared steps (tables several indicators read — the integer-keyed
+register, coverage tables, group memberships — built once) followed by one `IndicatorPlan` per
+indicator, whose last step is the table `agg`: one row per group ×
 municipality (0 = the whole country) × period with Σ numerator, Σ denominator and the persons
 `n`. Turning `agg` into observations (value, unit, provenance, gap indicators) is small and is
 done in the store by `engine.run` for every engine.
@@ -63,11 +64,11 @@ class IndicatorPlan:
     steps: tuple[Step, ...]
 
 
-def shared_steps(specs: Sequence[ComputeSpec], as_of: date, first_year: int) -> tuple[Step, ...]:
-    """Tables that several indicators read, built once per run.
+def keyed_register() -> tuple[Step, ...]:
+    """The integer-keyed copy of every register table (see `compiler.keyed`), built once per run.
 
-    The integer-keyed copy of every register table (see `compiler.keyed`): persons first,
-    since every other copy takes its key from it.
+    Persons first, since every other copy takes its key from it; `plan_run` keeps only the
+    copies its indicators read.
     """
     from pejling.register.tables import TABLES_BY_NAME
 
@@ -112,7 +113,7 @@ def plan_run(
             )
             of_spec[indicator] = coverage
             cube_query(spec, as_of, first_year, coverage)
-    shared = list(shared_steps([spec for _, spec in specs], as_of, first_year))
+    shared = list(keyed_register())
     repeats = any(needs_repeats(spec) for _, spec in specs)
     if repeats:
         shared.append(Step(REPEAT_RESIDENTS, repeat_residents()))
