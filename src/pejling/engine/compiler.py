@@ -30,6 +30,7 @@ from pejling.engine.predicates import (
     FAR_FUTURE,
     Context,
     Coverage,
+    Spells,
     age_at,
     col,
     compile_predicate,
@@ -412,7 +413,7 @@ def repeat_residents() -> exp.Expr:
     """
     inner = (
         sqlglot.select(col(PERSON_KEY, "r"))
-        .from_(exp.alias_(exp.to_table(keyed_name("residence_spells")), "r"))
+        .from_(exp.alias_(exp.to_table("residence_spells"), "r"))
         .group_by(col(PERSON_KEY, "r"), col("municipality", "r"))
         .having(exp.GT(this=exp.Count(this=exp.Star()), expression=num(1)))
     )
@@ -537,22 +538,42 @@ def cube_query(
         if persons
         else exp.Count(this=exp.Star())  # the unweighted Σ den: den is 1 per row
     )
+    sums_of = [
+        exp.alias_(exp.func("sum", exp.column("num")), "num"),
+        exp.alias_(exp.func("sum", exp.column("den")), "den"),
+    ]
+    counted = exp.Not(this=exp.Is(this=exp.column("num"), expression=exp.null()))
     if repeats:
-        count = _parse(
-            "sum(CASE WHEN rep THEN 0 ELSE 1 END) "
-            "+ count(DISTINCT CASE WHEN rep THEN person_id END)"
+        # the distinct persons without a DISTINCT aggregate (which hashes every row twice):
+        # first one group per cell and, for a person with repeat spells only, per person; then
+        # a cell counts its rows plus one per such person
+        per_person = (
+            sqlglot.select(
+                *[exp.column(c) for c in group_cols],
+                exp.alias_(_parse("CASE WHEN rep THEN person_id END"), "rpk"),
+                *sums_of,
+                exp.alias_(exp.Count(this=exp.Star()), "c"),
+            )
+            .from_(exp.alias_(exp.Subquery(this=rows), "rows"))
+            .where(counted)
+            .group_by(*[exp.column(c) for c in group_cols], exp.column("rpk"))
         )
-    grouped = (
-        sqlglot.select(
-            *[exp.column(c) for c in group_cols],
-            exp.alias_(exp.func("sum", exp.column("num")), "num"),
-            exp.alias_(exp.func("sum", exp.column("den")), "den"),
-            exp.alias_(count, "n"),
+        grouped = (
+            sqlglot.select(
+                *[exp.column(c) for c in group_cols],
+                *[s.copy() for s in sums_of],
+                exp.alias_(_parse("sum(CASE WHEN rpk IS NULL THEN c ELSE 1 END)"), "n"),
+            )
+            .from_(exp.alias_(exp.Subquery(this=per_person), "g"))
+            .group_by(*[exp.column(c) for c in group_cols])
         )
-        .from_(exp.alias_(exp.Subquery(this=rows), "rows"))
-        .where(exp.Not(this=exp.Is(this=exp.column("num"), expression=exp.null())))
-        .group_by(*[exp.column(c) for c in group_cols])
-    )
+    else:
+        grouped = (
+            sqlglot.select(*[exp.column(c) for c in group_cols], *sums_of, exp.alias_(count, "n"))
+            .from_(exp.alias_(exp.Subquery(this=rows), "rows"))
+            .where(counted)
+            .group_by(*[exp.column(c) for c in group_cols])
+        )
     cube = (
         sqlglot.select(
             *[exp.column(c) for c in ("municipality", "period", "t", "y")],
@@ -571,35 +592,28 @@ def cube_query(
     return keyed(cube)
 
 
-#: the register tables a compiled query may read, each replaced by its keyed copy `k_<name>`
-REGISTER_TABLES = (
-    "persons", "residence_spells", "programme_spells", "benefit_spells", "employment_spells",
-    "activation_offers", "danish_education", "exam_grades", "education_spells", "job_readiness",
-)  # fmt: skip
+#: the person key stored in every register table at import (see `register.keys`)
 PERSON_KEY = "pk"
-
-
-def keyed_name(table: str) -> str:
-    """The name of a register table's integer-keyed copy (built once per run, see plan)."""
-    return f"k_{table}"
+#: the persons table of a run: the stored persons with each person's cube cell and weight
+KEYED_PERSONS = "k_persons"
 
 
 def keyed(tree: exp.Expr) -> exp.Expr:
-    """Read the keyed copies: every register table → `k_<table>`, every `person_id` → `pk`.
+    """Join and count on the integer key: every `person_id` → `pk`, `persons` → `k_persons`.
 
     Why: the pseudonymous person id is a 20-character text that every heavy join, semi-join
-    and distinct count of a query works on. A dense INTEGER key (assigned once per run in
-    `keyed_persons`) makes those hash tables several times smaller and faster; the results are
-    the same because the key is one-to-one with the person id. The compiler and the
-    predicates keep speaking of `person_id` and the register's own tables, so queries that read
-    the store directly (the national outcome frame) are unaffected.
+    and distinct count of a query works on. The dense INTEGER key stored beside it at import
+    (`register.keys`) makes those hash tables several times smaller and faster; the results
+    are the same because the key is one-to-one with the person id. The compiler and the
+    predicates keep speaking of `person_id` and `persons`, so queries that read the store
+    directly (the national outcome frame) are unaffected.
     """
 
     def swap(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and node.name == "person_id":
             return exp.Column(this=exp.to_identifier(PERSON_KEY), table=node.args.get("table"))
-        if isinstance(node, exp.Table) and node.name in REGISTER_TABLES and not node.db:
-            renamed = exp.to_table(keyed_name(node.name))
+        if isinstance(node, exp.Table) and node.name == "persons" and not node.db:
+            renamed = exp.to_table(KEYED_PERSONS)
             alias = node.args.get("alias")
             return exp.alias_(renamed, alias.name, table=True) if alias else renamed
         return node
@@ -608,31 +622,13 @@ def keyed(tree: exp.Expr) -> exp.Expr:
 
 
 def keyed_persons(columns: tuple[str, ...]) -> exp.Expr:
-    """persons with a dense integer key, its cube cell and its sampling weight (once per run)."""
+    """persons with its stored key, its cube cell and its sampling weight (once per run)."""
     return sqlglot.select(
-        exp.alias_(
-            exp.cast(
-                _parse("row_number() OVER ()"),
-                exp.DataType.build("INTEGER"),
-            ),
-            PERSON_KEY,
-        ),
+        col(PERSON_KEY, "p"),
         *[col(c, "p") for c in columns],
         exp.alias_(_cell_expression(), "cell"),
         exp.alias_(_parse("CAST(coalesce(p.weight, 1) AS DOUBLE)"), "w"),
     ).from_(exp.alias_(exp.to_table("persons"), "p"))
-
-
-def keyed_table(table: str, columns: tuple[str, ...]) -> exp.Expr:
-    """A register table with the integer key instead of the person id (once per run)."""
-    return (
-        sqlglot.select(col(PERSON_KEY, "k"), *[col(c, "t") for c in columns if c != "person_id"])
-        .from_(exp.alias_(exp.to_table(table), "t"))
-        .join(
-            exp.alias_(exp.to_table(keyed_name("persons")), "k"),
-            on=exp.EQ(this=col("person_id", "k"), expression=col("person_id", "t")),
-        )
-    )
 
 
 def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
@@ -645,13 +641,20 @@ def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
     names = [name for name, _ in coverage.columns.values()]
     bit = _parse("CAST(1 AS BIGINT) << (s.y - :y0)", y0=num(coverage.first_year))
     zero = _parse("CAST(0 AS BIGINT)")
-    parts = [
-        sqlglot.select(
-            col("person_id", "s"),
-            *[exp.alias_((bit if n == name else zero).copy(), n) for n in names],
-        ).from_(exp.alias_(exp.Subquery(this=query), "s"))
-        for name, query in coverage.columns.values()
-    ]
+    day = _one_day_a_year(periods)
+    parts = []
+    for name, query in coverage.columns.values():
+        spells = coverage.spells.get(name)
+        if spells is not None and day is not None:
+            source, bits = _spell_years(spells, day, coverage.first_year), _parse("s.bits")
+        else:
+            source, bits = query, bit
+        parts.append(
+            sqlglot.select(
+                col("person_id", "s"),
+                *[exp.alias_((bits if n == name else zero).copy(), n) for n in names],
+            ).from_(exp.alias_(exp.Subquery(this=source), "s"))
+        )
     union: exp.Expr = parts[0]
     for part in parts[1:]:
         union = exp.union(union, part, distinct=False)
@@ -665,6 +668,68 @@ def coverage_query(coverage: Coverage, periods: list[PeriodRow]) -> exp.Expr:
         .with_("periods", as_=sqlglot.select("*").from_(_periods_cte(periods)))
     )
     return keyed(table)
+
+
+def _one_day_a_year(periods: list[PeriodRow]) -> tuple[int, int, int] | None:
+    """(month·100 + day, first year, last year) when the reference dates are one day of the
+    year in consecutive years (and not 29 February); else None."""
+    if not periods:
+        return None
+    years = [p.year for p in periods]
+    days = {(p.d.month, p.d.day) for p in periods}
+    if (
+        len(days) != 1
+        or any(p.d.year != p.year for p in periods)
+        or years != list(range(years[0], years[0] + len(years)))
+        or len(years) > 61
+        or days == {(2, 29)}
+    ):
+        return None
+    ((month, dom),) = days
+    return month * 100 + dom, years[0], years[-1]
+
+
+def _spell_years(spells: Spells, day: tuple[int, int, int], y0: int) -> exp.Expr:
+    """Per spell (meeting its conditions), the bits of the years whose date it covers.
+
+    The date of year y is day `md` of y; a spell covers it from the first year whose date is
+    on or after its start to the last whose date is on or before its end (open: the last year).
+    """
+    md, first, last = day
+    a = spells.alias
+    # an exclusive end covers the date of its own year only if the date is before it
+    before = "<=" if spells.end_exclusive else "<"
+    years = sqlglot.select(
+        col("person_id", a),
+        _parse(
+            f"greatest(year({a}.start) + CASE WHEN month({a}.start) * 100 + day({a}.start) > :md "
+            "THEN 1 ELSE 0 END, :first) AS lo",
+            md=num(md),
+            first=num(first),
+        ),
+        _parse(
+            f'CASE WHEN {a}."end" IS NULL THEN :last ELSE least(year({a}."end") - CASE WHEN '
+            f'month({a}."end") * 100 + day({a}."end") {before} :md THEN 1 ELSE 0 END, :last) '
+            "END AS hi",
+            md=num(md),
+            last=num(last),
+        ),
+    ).from_(exp.alias_(spells.source.copy(), a))
+    if spells.conditions:
+        years = years.where(exp.and_(*[c.copy() for c in spells.conditions]))
+    return (
+        sqlglot.select(
+            col("person_id", "r"),
+            exp.alias_(
+                _parse(
+                    "((CAST(1 AS BIGINT) << (r.hi - r.lo + 1)) - 1) << (r.lo - :y0)", y0=num(y0)
+                ),
+                "bits",
+            ),
+        )
+        .from_(exp.alias_(exp.Subquery(this=years), "r"))
+        .where(_parse("r.lo <= r.hi"))
+    )
 
 
 def cube_sql(spec: ComputeSpec, as_of: date, first_year: int) -> str:

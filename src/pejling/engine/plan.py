@@ -24,14 +24,12 @@ from sqlglot import exp
 
 from pejling.engine.compiler import (
     DIMENSIONS,
-    REGISTER_TABLES,
+    KEYED_PERSONS,
     REPEAT_RESIDENTS,
     PeriodRow,
     coverage_query,
     cube_query,
-    keyed_name,
     keyed_persons,
-    keyed_table,
     needs_repeats,
     periods_for,
     repeat_residents,
@@ -65,22 +63,15 @@ class IndicatorPlan:
 
 
 def keyed_register() -> tuple[Step, ...]:
-    """The integer-keyed copy of every register table (see `compiler.keyed`), built once per run.
+    """The run's persons table (`k_persons`: key, cube cell, weight), built once per run.
 
-    Persons first, since every other copy takes its key from it; `plan_run` keeps only the
-    copies its indicators read.
+    The other register tables are read as stored: they carry the person key (`register.keys`).
     """
     from pejling.register.tables import TABLES_BY_NAME
 
-    def stored(name: str) -> tuple[str, ...]:
-        table = TABLES_BY_NAME[name]
-        return tuple(c.name for c in (*table.columns, *table.derived))
-
-    steps = [Step(keyed_name("persons"), keyed_persons(stored("persons")))]
-    for name in REGISTER_TABLES:
-        if name != "persons":
-            steps.append(Step(keyed_name(name), keyed_table(name, stored(name))))
-    return tuple(steps)
+    table = TABLES_BY_NAME["persons"]
+    stored = tuple(c.name for c in (*table.columns, *table.derived))
+    return (Step(KEYED_PERSONS, keyed_persons(stored)),)
 
 
 @dataclass(frozen=True)
@@ -151,7 +142,7 @@ def _needed(shared: list[Step], plans: tuple[IndicatorPlan, ...]) -> tuple[Step,
 
     Why: a run of a few indicators (`--indicator`) should not key all ten register tables.
     """
-    wanted = {keyed_name("persons")}
+    wanted = {KEYED_PERSONS}
     for plan in plans:
         for step in plan.steps:
             if step.table != "gm":  # a VALUES list reads no table

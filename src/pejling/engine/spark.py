@@ -331,13 +331,14 @@ def _location(base: str, name: str) -> str:
 
 def _empty_table(name: str) -> exp.Expr:
     """A query for an empty register table with its declared columns (engine.register.tables)."""
-    from pejling.register.tables import TABLES_BY_NAME
+    from pejling.register.tables import PERSON_KEY, TABLES_BY_NAME
 
     table = TABLES_BY_NAME[name]
     columns = [
         exp.alias_(exp.cast(exp.null(), exp.DataType.build(c.sql_type)), c.name, quoted=True)
         for c in (*table.columns, *table.derived)
     ]
+    columns.append(exp.alias_(exp.cast(exp.null(), exp.DataType.build("INTEGER")), PERSON_KEY))
     return sqlglot.select(*columns).where(exp.false())
 
 

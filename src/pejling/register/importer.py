@@ -23,9 +23,10 @@ from pejling.register.checks import (
     create_typed,
     locate_problems,
 )
+from pejling.register.keys import give_keys, keyed_select
 from pejling.register.pseudonym import PseudonymKey
 from pejling.register.staging import SUFFIXES, Source, Staged, open_source
-from pejling.register.tables import TABLES, TABLES_BY_NAME, Table
+from pejling.register.tables import PERSON_KEY, TABLES, TABLES_BY_NAME, Table
 from pejling.store.database import Store
 from pejling.store.limits import DEFAULT_LIMITS, Limits
 from pejling.store.observation_import import log_import, next_import_id
@@ -376,15 +377,23 @@ def _check_stored_references(
     return found
 
 
+def _stored_sha(store: Store, name: str) -> str | None:
+    row = store.con.execute("SELECT sha256 FROM register_tables WHERE name = ?", [name]).fetchone()
+    return str(row[0]) if row else None
+
+
 def write_register(store: Store, prepared: PreparedRegister) -> tuple[TableResult, ...]:
     """Write the validated tables (in the caller's transaction, or one of its own)."""
     con = store.con
     by_table = {s.table.name: s for s in prepared.staged}
     results: list[TableResult] = []
+    shas = {table.name: _sha(path, prepared.key) for table, path in prepared.pairs}
     with store.transaction():
+        if "persons" in shas and shas["persons"] != _stored_sha(store, "persons"):
+            give_keys(con, "typed_persons")
         for table, path in prepared.pairs:
             s = by_table[table.name]
-            sha = _sha(path, prepared.key)
+            sha = shas[table.name]
             previous = con.execute(
                 "SELECT sha256 FROM register_tables WHERE name = ?", [table.name]
             ).fetchone()
@@ -398,10 +407,12 @@ def write_register(store: Store, prepared: PreparedRegister) -> tuple[TableResul
             replaced = int(old[0]) if old else 0
             con.execute(f"DELETE FROM {table.name}")
             columns = ", ".join(f'"{c.name}"' for c in (*table.columns, *table.derived))
-            con.execute(
-                f"INSERT INTO {table.name} ({columns}, import_id) "
-                f"SELECT {columns}, {import_id} FROM typed_{table.name}"
-            )
+            inserted = con.execute(
+                f"INSERT INTO {table.name} ({columns}, import_id, {PERSON_KEY}) "
+                + keyed_select(columns, f"typed_{table.name}", import_id)
+            ).fetchone()
+            if not inserted or int(inserted[0]) != s.rows:  # every person has a key (see keys)
+                raise AssertionError(f"{table.name}: rows without a person key")
             con.execute("DELETE FROM register_tables WHERE name = ?", [table.name])
             con.execute(
                 "INSERT INTO register_tables VALUES (?, ?, ?, ?)",

@@ -331,12 +331,18 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
 
+#: the integer person key stored beside the person id in every register table (`person_keys`)
+PERSON_KEY = "pk"
+
+
 def create_table_sql(table: Table) -> str:
-    """`CREATE TABLE` for the stored form (input columns, derived columns, import_id).
+    """`CREATE TABLE` for the stored form (input columns, derived columns, import_id, pk).
 
     No PRIMARY KEY constraint: keys are checked on the whole incoming table before anything is
     written (with a located error), and an index would slow a national import several-fold.
+    `pk` is the person's integer key from `person_keys` (see `register.keys`), given at import.
     """
     cols = [f'"{c.name}" {c.sql_type}' for c in (*table.columns, *table.derived)]
     cols.append("import_id INTEGER NOT NULL")
+    cols.append(f"{PERSON_KEY} INTEGER")
     return f"CREATE TABLE {table.name} ({', '.join(cols)})"

@@ -182,7 +182,41 @@ def _create_view(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(con: duckdb.DuckDBPyConnection) -> None:
+    """The integer person key (`register.keys`): the table of keys and `pk` in every register table.
+
+    Existing persons get keys in stored order; every register table's rows get their person's
+    key. New stores have the `pk` column from v2 already (it is part of the stored form).
+    """
+    from pejling.register.keys import CREATE_KEYS, KEYS_TABLE, give_keys
+    from pejling.register.tables import PERSON_KEY, TABLES, create_table_sql
+
+    con.execute(CREATE_KEYS)
+    give_keys(con, "persons")
+    for table in TABLES:
+        columns = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [table.name],
+            ).fetchall()
+        ]
+        # rebuilt rather than updated: an UPDATE of millions of rows takes a minute, a copy seconds
+        kept = [f'"{name}"' for name in columns if name != PERSON_KEY]
+        con.execute(
+            create_table_sql(table).replace(f"TABLE {table.name} (", f"TABLE {table.name}_v5 (", 1)
+        )
+        con.execute(
+            f"INSERT INTO {table.name}_v5 ({', '.join(kept)}, {PERSON_KEY}) "
+            f"SELECT {', '.join('t.' + c for c in kept)}, k.{PERSON_KEY} FROM {table.name} t "
+            f"LEFT JOIN {KEYS_TABLE} k ON k.person_id = t.person_id"
+        )
+        con.execute(f"DROP TABLE {table.name}")
+        con.execute(f"ALTER TABLE {table.name}_v5 RENAME TO {table.name}")
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,6 +1,6 @@
 -- k_persons
 SELECT
-  CAST(ROW_NUMBER() OVER () AS INT) AS pk,
+  "p"."pk",
   "p"."person_id",
   "p"."birth_date",
   "p"."sex",
@@ -52,102 +52,13 @@ SELECT
   ) AS cell,
   CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
 FROM persons AS p;
--- k_residence_spells
-SELECT
-  "k"."pk",
-  "t"."municipality",
-  "t"."start",
-  "t"."end"
-FROM residence_spells AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_programme_spells
-SELECT
-  "k"."pk",
-  "t"."programme",
-  "t"."municipality",
-  "t"."start",
-  "t"."planned_end",
-  "t"."end"
-FROM programme_spells AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_benefit_spells
-SELECT
-  "k"."pk",
-  "t"."benefit",
-  "t"."start",
-  "t"."end"
-FROM benefit_spells AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_employment_spells
-SELECT
-  "k"."pk",
-  "t"."start",
-  "t"."end",
-  "t"."weekly_hours",
-  "t"."kind"
-FROM employment_spells AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_activation_offers
-SELECT
-  "k"."pk",
-  "t"."offer",
-  "t"."start",
-  "t"."end",
-  "t"."hours_per_week"
-FROM activation_offers AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_danish_education
-SELECT
-  "k"."pk",
-  "t"."track",
-  "t"."start",
-  "t"."end",
-  "t"."modules_passed",
-  "t"."final_test",
-  "t"."test_date",
-  "t"."result"
-FROM danish_education AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_exam_grades
-SELECT
-  "k"."pk",
-  "t"."exam_year",
-  "t"."subject",
-  "t"."grade"
-FROM exam_grades AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_education_spells
-SELECT
-  "k"."pk",
-  "t"."level",
-  "t"."start",
-  "t"."end",
-  "t"."outcome"
-FROM education_spells AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
--- k_job_readiness
-SELECT
-  "k"."pk",
-  "t"."date",
-  "t"."assessment"
-FROM job_readiness AS t
-JOIN k_persons AS k
-  ON "k"."person_id" = "t"."person_id";
 -- k_repeat_residents
 SELECT
   pk
 FROM (
   SELECT
     "r"."pk"
-  FROM k_residence_spells AS r
+  FROM residence_spells AS r
   GROUP BY
     "r"."pk",
     "r"."municipality"
@@ -43951,9 +43862,7 @@ SELECT
 FROM (
   SELECT
     "s".pk,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c1,
+    s.bits AS c1,
     CAST(0 AS BIGINT) AS c2,
     CAST(0 AS BIGINT) AS c3,
     CAST(0 AS BIGINT) AS c4,
@@ -43963,22 +43872,43 @@ FROM (
     CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
-      "b".pk,
-      "pq"."y"
-    FROM k_benefit_spells AS b
-    JOIN periods AS pq
-      ON "b"."start" <= "pq"."d"
-      AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "b".pk,
+        GREATEST(
+          YEAR(b.start) + CASE WHEN MONTH(b.start) * 100 + DAY(b.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN b."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(b."end") - CASE WHEN MONTH(b."end") * 100 + DAY(b."end") < 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM benefit_spells AS b
+      WHERE
+        "b"."benefit" IN ('integration_benefit', 'self_support_benefit')
+    ) AS r
     WHERE
-      "b"."benefit" IN ('integration_benefit', 'self_support_benefit')
+      r.lo <= r.hi
   ) AS s
   UNION ALL
   SELECT
     "s".pk,
     CAST(0 AS BIGINT) AS c1,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c2,
+    s.bits AS c2,
     CAST(0 AS BIGINT) AS c3,
     CAST(0 AS BIGINT) AS c4,
     CAST(0 AS BIGINT) AS c5,
@@ -43987,117 +43917,229 @@ FROM (
     CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
-      "g".pk,
-      "pq"."y"
-    FROM k_programme_spells AS g
-    JOIN periods AS pq
-      ON "g"."start" <= "pq"."d"
-      AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
-  ) AS s
-  UNION ALL
-  SELECT
-    "s".pk,
-    CAST(0 AS BIGINT) AS c1,
-    CAST(0 AS BIGINT) AS c2,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c3,
-    CAST(0 AS BIGINT) AS c4,
-    CAST(0 AS BIGINT) AS c5,
-    CAST(0 AS BIGINT) AS c6,
-    CAST(0 AS BIGINT) AS c7,
-    CAST(0 AS BIGINT) AS c8
-  FROM (
-    SELECT
-      "o".pk,
-      "pq"."y"
-    FROM k_activation_offers AS o
-    JOIN periods AS pq
-      ON "o"."start" <= "pq"."d"
-      AND COALESCE("o"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "g".pk,
+        GREATEST(
+          YEAR(g.start) + CASE WHEN MONTH(g.start) * 100 + DAY(g.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN g."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(g."end") - CASE WHEN MONTH(g."end") * 100 + DAY(g."end") < 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM programme_spells AS g
+    ) AS r
     WHERE
-      "o"."offer" IN ('company_internship', 'wage_subsidy', 'igu')
+      r.lo <= r.hi
   ) AS s
   UNION ALL
   SELECT
     "s".pk,
     CAST(0 AS BIGINT) AS c1,
     CAST(0 AS BIGINT) AS c2,
-    CAST(0 AS BIGINT) AS c3,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c4,
+    s.bits AS c3,
+    CAST(0 AS BIGINT) AS c4,
     CAST(0 AS BIGINT) AS c5,
     CAST(0 AS BIGINT) AS c6,
     CAST(0 AS BIGINT) AS c7,
     CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
-      "e".pk,
-      "pq"."y"
-    FROM k_employment_spells AS e
-    JOIN periods AS pq
-      ON "e"."start" <= "pq"."d"
-      AND COALESCE("e"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
-  ) AS s
-  UNION ALL
-  SELECT
-    "s".pk,
-    CAST(0 AS BIGINT) AS c1,
-    CAST(0 AS BIGINT) AS c2,
-    CAST(0 AS BIGINT) AS c3,
-    CAST(0 AS BIGINT) AS c4,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c5,
-    CAST(0 AS BIGINT) AS c6,
-    CAST(0 AS BIGINT) AS c7,
-    CAST(0 AS BIGINT) AS c8
-  FROM (
-    SELECT
-      "j".pk,
-      "pq"."y"
-    FROM k_job_readiness AS j
-    JOIN periods AS pq
-      ON "j"."date" <= "pq"."d"
-    GROUP BY
-      "j".pk,
-      "pq"."y"
-    HAVING
-      ARG_MAX("j"."assessment", "j"."date") = 'job_ready'
-  ) AS s
-  UNION ALL
-  SELECT
-    "s".pk,
-    CAST(0 AS BIGINT) AS c1,
-    CAST(0 AS BIGINT) AS c2,
-    CAST(0 AS BIGINT) AS c3,
-    CAST(0 AS BIGINT) AS c4,
-    CAST(0 AS BIGINT) AS c5,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c6,
-    CAST(0 AS BIGINT) AS c7,
-    CAST(0 AS BIGINT) AS c8
-  FROM (
-    SELECT
-      "b".pk,
-      "pq"."y"
-    FROM k_benefit_spells AS b
-    JOIN periods AS pq
-      ON "b"."start" <= "pq"."d"
-      AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "o".pk,
+        GREATEST(
+          YEAR(o.start) + CASE WHEN MONTH(o.start) * 100 + DAY(o.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN o."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(o."end") - CASE WHEN MONTH(o."end") * 100 + DAY(o."end") < 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM activation_offers AS o
+      WHERE
+        "o"."offer" IN ('company_internship', 'wage_subsidy', 'igu')
+    ) AS r
     WHERE
-      "b"."benefit" IN (
-        'integration_benefit',
-        'self_support_benefit',
-        'cash_benefit',
-        'education_benefit',
-        'unemployment_insurance',
-        'sickness_benefit',
-        'flexjob',
-        'disability_pension'
-      )
+      r.lo <= r.hi
+  ) AS s
+  UNION ALL
+  SELECT
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    s.bits AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
+  FROM (
+    SELECT
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "e".pk,
+        GREATEST(
+          YEAR(e.start) + CASE WHEN MONTH(e.start) * 100 + DAY(e.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN e."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(e."end") - CASE WHEN MONTH(e."end") * 100 + DAY(e."end") < 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM employment_spells AS e
+    ) AS r
+    WHERE
+      r.lo <= r.hi
+  ) AS s
+  UNION ALL
+  SELECT
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    s.bits AS c5,
+    CAST(0 AS BIGINT) AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
+  FROM (
+    SELECT
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "j".pk,
+        GREATEST(
+          YEAR(j.start) + CASE WHEN MONTH(j.start) * 100 + DAY(j.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN j."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(j."end") - CASE WHEN MONTH(j."end") * 100 + DAY(j."end") <= 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM (
+        SELECT
+          pk,
+          date AS start,
+          LEAD(date) OVER (PARTITION BY pk ORDER BY date NULLS FIRST) AS "end",
+          assessment
+        FROM job_readiness
+      ) AS j
+      WHERE
+        "j"."assessment" = 'job_ready'
+    ) AS r
+    WHERE
+      r.lo <= r.hi
+  ) AS s
+  UNION ALL
+  SELECT
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    CAST(0 AS BIGINT) AS c2,
+    CAST(0 AS BIGINT) AS c3,
+    CAST(0 AS BIGINT) AS c4,
+    CAST(0 AS BIGINT) AS c5,
+    s.bits AS c6,
+    CAST(0 AS BIGINT) AS c7,
+    CAST(0 AS BIGINT) AS c8
+  FROM (
+    SELECT
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "b".pk,
+        GREATEST(
+          YEAR(b.start) + CASE WHEN MONTH(b.start) * 100 + DAY(b.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN b."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(b."end") - CASE WHEN MONTH(b."end") * 100 + DAY(b."end") < 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM benefit_spells AS b
+      WHERE
+        "b"."benefit" IN (
+          'integration_benefit',
+          'self_support_benefit',
+          'cash_benefit',
+          'education_benefit',
+          'unemployment_insurance',
+          'sickness_benefit',
+          'flexjob',
+          'disability_pension'
+        )
+    ) AS r
+    WHERE
+      r.lo <= r.hi
   ) AS s
   UNION ALL
   SELECT
@@ -44108,20 +44150,41 @@ FROM (
     CAST(0 AS BIGINT) AS c4,
     CAST(0 AS BIGINT) AS c5,
     CAST(0 AS BIGINT) AS c6,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c7,
+    s.bits AS c7,
     CAST(0 AS BIGINT) AS c8
   FROM (
     SELECT
-      "b".pk,
-      "pq"."y"
-    FROM k_benefit_spells AS b
-    JOIN periods AS pq
-      ON "b"."start" <= "pq"."d"
-      AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "b".pk,
+        GREATEST(
+          YEAR(b.start) + CASE WHEN MONTH(b.start) * 100 + DAY(b.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN b."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(b."end") - CASE WHEN MONTH(b."end") * 100 + DAY(b."end") < 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM benefit_spells AS b
+      WHERE
+        "b"."benefit" IN ('unemployment_insurance')
+    ) AS r
     WHERE
-      "b"."benefit" IN ('unemployment_insurance')
+      r.lo <= r.hi
   ) AS s
   UNION ALL
   SELECT
@@ -44133,19 +44196,171 @@ FROM (
     CAST(0 AS BIGINT) AS c5,
     CAST(0 AS BIGINT) AS c6,
     CAST(0 AS BIGINT) AS c7,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c8
+    s.bits AS c8
   FROM (
     SELECT
-      "b".pk,
-      "pq"."y"
-    FROM k_benefit_spells AS b
-    JOIN periods AS pq
-      ON "b"."start" <= "pq"."d"
-      AND COALESCE("b"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "b".pk,
+        GREATEST(
+          YEAR(b.start) + CASE WHEN MONTH(b.start) * 100 + DAY(b.start) > 1130 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN b."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(b."end") - CASE WHEN MONTH(b."end") * 100 + DAY(b."end") < 1130 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM benefit_spells AS b
+      WHERE
+        "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
+    ) AS r
     WHERE
-      "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
+      r.lo <= r.hi
+  ) AS s
+) AS u
+GROUP BY
+  pk;
+-- cov_2
+WITH periods AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      '2022',
+      2022.0,
+      2022,
+      CAST('2022-10-01' AS DATE),
+      CAST('2022-01-01' AS DATE),
+      CAST('2022-12-31' AS DATE)
+    ),
+    (
+      '2023',
+      2023.0,
+      2023,
+      CAST('2023-10-01' AS DATE),
+      CAST('2023-01-01' AS DATE),
+      CAST('2023-12-31' AS DATE)
+    ),
+    (
+      '2024',
+      2024.0,
+      2024,
+      CAST('2024-10-01' AS DATE),
+      CAST('2024-01-01' AS DATE),
+      CAST('2024-12-31' AS DATE)
+    )) AS periods(period, t, y, d, ps, pe)
+)
+SELECT
+  pk,
+  BIT_OR(c1) AS c1,
+  BIT_OR(c2) AS c2
+FROM (
+  SELECT
+    "s".pk,
+    s.bits AS c1,
+    CAST(0 AS BIGINT) AS c2
+  FROM (
+    SELECT
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "u".pk,
+        GREATEST(
+          YEAR(u.start) + CASE WHEN MONTH(u.start) * 100 + DAY(u.start) > 1001 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN u."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(u."end") - CASE WHEN MONTH(u."end") * 100 + DAY(u."end") < 1001 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM (
+        SELECT
+          pk,
+          "end" AS start,
+          CAST(NULL AS DATE) AS "end",
+          level,
+          outcome
+        FROM education_spells
+      ) AS u
+      WHERE
+        "u"."level" IN ('higher') AND "u"."outcome" = 'completed'
+    ) AS r
+    WHERE
+      r.lo <= r.hi
+  ) AS s
+  UNION ALL
+  SELECT
+    "s".pk,
+    CAST(0 AS BIGINT) AS c1,
+    s.bits AS c2
+  FROM (
+    SELECT
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "u".pk,
+        GREATEST(
+          YEAR(u.start) + CASE WHEN MONTH(u.start) * 100 + DAY(u.start) > 1001 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN u."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(u."end") - CASE WHEN MONTH(u."end") * 100 + DAY(u."end") < 1001 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM (
+        SELECT
+          pk,
+          "end" AS start,
+          CAST(NULL AS DATE) AS "end",
+          level,
+          outcome
+        FROM education_spells
+      ) AS u
+      WHERE
+        "u"."level" IN ('youth', 'higher') AND "u"."outcome" = 'completed'
+    ) AS r
+    WHERE
+      r.lo <= r.hi
   ) AS s
 ) AS u
 GROUP BY
@@ -44186,17 +44401,38 @@ SELECT
 FROM (
   SELECT
     "s".pk,
-    CAST(1 AS BIGINT) << (
-      s.y - 2022
-    ) AS c1
+    s.bits AS c1
   FROM (
     SELECT
-      "g".pk,
-      "pq"."y"
-    FROM k_programme_spells AS g
-    JOIN periods AS pq
-      ON "g"."start" <= "pq"."d"
-      AND COALESCE("g"."end", CAST('9999-12-31' AS DATE)) >= "pq"."d"
+      "r".pk,
+      (
+        (
+          CAST(1 AS BIGINT) << (
+            r.hi - r.lo + 1
+          )
+        ) - 1
+      ) << (
+        r.lo - 2022
+      ) AS bits
+    FROM (
+      SELECT
+        "g".pk,
+        GREATEST(
+          YEAR(g.start) + CASE WHEN MONTH(g.start) * 100 + DAY(g.start) > 1231 THEN 1 ELSE 0 END,
+          2022
+        ) AS lo,
+        CASE
+          WHEN g."end" IS NULL
+          THEN 2024
+          ELSE LEAST(
+            YEAR(g."end") - CASE WHEN MONTH(g."end") * 100 + DAY(g."end") < 1231 THEN 1 ELSE 0 END,
+            2024
+          )
+        END AS hi
+      FROM programme_spells AS g
+    ) AS r
+    WHERE
+      r.lo <= r.hi
   ) AS s
 ) AS u
 GROUP BY

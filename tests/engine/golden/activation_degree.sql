@@ -47,10 +47,10 @@ WITH periods AS (
       CAST('2024-12-31' AS DATE)
     ) AS we,
     b.benefit AS eo
-  FROM k_residence_spells AS r
+  FROM residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
-  JOIN k_benefit_spells AS b
+  JOIN benefit_spells AS b
     ON b.pk = r.pk
     AND b.benefit IN ('integration_benefit', 'self_support_benefit')
     AND b.start <= pr.pe
@@ -123,7 +123,7 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM k_programme_spells AS g
+          FROM programme_spells AS g
           WHERE
             "g".pk = "f".pk
             AND (
@@ -157,7 +157,7 @@ FROM (
             we
           FROM frame
         ) AS f
-        JOIN k_activation_offers AS o
+        JOIN activation_offers AS o
           ON o.pk = f.pk
           AND o.start <= f.we
           AND COALESCE(o."end", CAST('9999-12-31' AS DATE)) >= f.ws

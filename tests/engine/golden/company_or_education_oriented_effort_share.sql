@@ -35,7 +35,7 @@ WITH periods AS (
       COALESCE("end", CAST('2024-12-31' AS DATE)) AS we,
       offer AS eo,
       CAST(NULL AS SMALLINT) AS municipality
-    FROM k_activation_offers
+    FROM activation_offers
   )
   SELECT
     ev.pk,
@@ -50,7 +50,7 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN k_residence_spells AS r
+  LEFT JOIN residence_spells AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
@@ -120,7 +120,7 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM k_programme_spells AS g
+          FROM programme_spells AS g
           WHERE
             "g".pk = "f".pk
             AND (

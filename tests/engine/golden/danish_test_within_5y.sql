@@ -35,7 +35,7 @@ WITH periods AS (
       CAST(MIN(start) + TO_MONTHS(60) - INTERVAL '1' DAY AS DATE) AS we,
       CAST(NULL AS TEXT) AS eo,
       CAST(NULL AS SMALLINT) AS municipality
-    FROM k_danish_education
+    FROM danish_education
     GROUP BY
       pk
   )
@@ -52,7 +52,7 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN k_residence_spells AS r
+  LEFT JOIN residence_spells AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
@@ -118,7 +118,7 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM k_programme_spells AS g
+          FROM programme_spells AS g
           WHERE
             "g".pk = "f".pk
             AND (
@@ -129,7 +129,7 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM k_danish_education AS l
+          FROM danish_education AS l
           WHERE
             "l".pk = "f".pk
             AND "l"."result" = 'passed'

@@ -35,7 +35,7 @@ WITH periods AS (
       CAST(start + TO_MONTHS(12) - INTERVAL '1' DAY AS DATE) AS we,
       programme AS eo,
       municipality
-    FROM k_programme_spells
+    FROM programme_spells
   )
   SELECT
     ev.pk,
@@ -50,7 +50,7 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN k_residence_spells AS r
+  LEFT JOIN residence_spells AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
@@ -116,7 +116,7 @@ FROM (
         (
           SELECT
             MIN(o.start)
-          FROM k_activation_offers AS o
+          FROM activation_offers AS o
           WHERE
             o.pk = f.pk
             AND o.offer IN ('company_internship', 'wage_subsidy', 'igu')

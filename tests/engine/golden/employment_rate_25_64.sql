@@ -37,7 +37,7 @@ WITH periods AS (
     CAST(NULL AS DATE) AS ws,
     CAST(NULL AS DATE) AS we,
     CAST(NULL AS TEXT) AS eo
-  FROM k_residence_spells AS r
+  FROM residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
 )

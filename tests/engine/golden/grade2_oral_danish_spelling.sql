@@ -35,7 +35,7 @@ WITH periods AS (
       MAKE_DATE(exam_year, 6, 30) AS we,
       CAST(NULL AS TEXT) AS eo,
       CAST(NULL AS SMALLINT) AS municipality
-    FROM k_exam_grades
+    FROM exam_grades
   )
   SELECT
     ev.pk,
@@ -50,7 +50,7 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN k_residence_spells AS r
+  LEFT JOIN residence_spells AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
@@ -116,7 +116,7 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM k_exam_grades AS x
+          FROM exam_grades AS x
           WHERE
             "x".pk = "f".pk
             AND "x"."exam_year" = YEAR("f"."d")
@@ -125,14 +125,14 @@ FROM (
         AND EXISTS(
           SELECT
             1
-          FROM k_exam_grades AS x
+          FROM exam_grades AS x
           WHERE
             "x".pk = "f".pk AND "x"."exam_year" = YEAR("f"."d") AND "x"."subject" = 'spelling'
         ) AS _k1,
         EXISTS(
           SELECT
             1
-          FROM k_exam_grades AS x
+          FROM exam_grades AS x
           WHERE
             "x".pk = "f".pk
             AND "x"."exam_year" = YEAR("f"."d")
@@ -142,7 +142,7 @@ FROM (
         AND EXISTS(
           SELECT
             1
-          FROM k_exam_grades AS x
+          FROM exam_grades AS x
           WHERE
             "x".pk = "f".pk
             AND "x"."exam_year" = YEAR("f"."d")

@@ -37,7 +37,7 @@ WITH periods AS (
     GREATEST(r.start, pr.ps) AS ws,
     LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS we,
     CAST(NULL AS TEXT) AS eo
-  FROM k_residence_spells AS r
+  FROM residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
   WHERE
@@ -75,71 +75,90 @@ FROM (
     cell,
     SUM(num) AS num,
     SUM(den) AS den,
-    SUM(CASE WHEN rep THEN 0 ELSE 1 END) + COUNT(DISTINCT CASE WHEN rep THEN pk END) AS n
+    SUM(CASE WHEN rpk IS NULL THEN c ELSE 1 END) AS n
   FROM (
     SELECT
-      "x"."municipality",
-      "x"."period",
-      "x"."t",
-      "x"."y",
-      "x"."cell",
-      "x".pk,
-      "x"."rep",
-      CAST("x"."_v" AS DOUBLE) * "x"."w" AS num,
-      CAST("x"."_b" AS DOUBLE) * "x"."w" AS den
+      municipality,
+      period,
+      t,
+      y,
+      cell,
+      CASE WHEN rep THEN pk END AS rpk,
+      SUM(num) AS num,
+      SUM(den) AS den,
+      COUNT(*) AS c
     FROM (
       SELECT
-        f.*,
-        "p"."birth_date",
-        "p"."origin",
-        "p"."western",
-        "p"."menapt",
-        "p"."sex",
-        "p"."residence_basis",
-        "p"."arrival_date",
-        "p"."cell",
-        "p"."w",
-        LEAST(f.we - f.ws + 1, COALESCE("rs1"."v", 0)) AS _v,
-        (
-          f.we - f.ws + 1
-        ) AS _b,
-        NOT "rr"."pk" IS NULL AS rep
-      FROM frame AS f
-      JOIN k_persons AS p
-        ON "p".pk = "f".pk
-      LEFT JOIN k_repeat_residents AS rr
-        ON "rr"."pk" = "f".pk
-      LEFT JOIN (
+        "x"."municipality",
+        "x"."period",
+        "x"."t",
+        "x"."y",
+        "x"."cell",
+        "x".pk,
+        "x"."rep",
+        CAST("x"."_v" AS DOUBLE) * "x"."w" AS num,
+        CAST("x"."_b" AS DOUBLE) * "x"."w" AS den
+      FROM (
         SELECT
-          "f".pk,
-          "f"."ws",
-          "f"."we",
-          SUM(
-            LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
-          ) AS v
+          f.*,
+          "p"."birth_date",
+          "p"."origin",
+          "p"."western",
+          "p"."menapt",
+          "p"."sex",
+          "p"."residence_basis",
+          "p"."arrival_date",
+          "p"."cell",
+          "p"."w",
+          LEAST(f.we - f.ws + 1, COALESCE("rs1"."v", 0)) AS _v,
+          (
+            f.we - f.ws + 1
+          ) AS _b,
+          NOT "rr"."pk" IS NULL AS rep
         FROM frame AS f
-        JOIN k_benefit_spells AS b2
-          ON b2.pk = f.pk
-          AND b2.start <= f.we
-          AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
-        GROUP BY
-          "f".pk,
-          "f"."ws",
-          "f"."we"
-      ) AS rs1
-        ON rs1.pk = f.pk AND rs1.ws = f.ws AND rs1.we = f.we
-      WHERE
-        (
-          YEAR("f"."d") - YEAR("p"."birth_date") - CASE
-            WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-            THEN 1
-            ELSE 0
-          END
-        ) BETWEEN 16 AND 66
-    ) AS x
-  ) AS rows
-  WHERE
-    NOT num IS NULL
+        JOIN k_persons AS p
+          ON "p".pk = "f".pk
+        LEFT JOIN k_repeat_residents AS rr
+          ON "rr"."pk" = "f".pk
+        LEFT JOIN (
+          SELECT
+            "f".pk,
+            "f"."ws",
+            "f"."we",
+            SUM(
+              LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
+            ) AS v
+          FROM frame AS f
+          JOIN benefit_spells AS b2
+            ON b2.pk = f.pk
+            AND b2.start <= f.we
+            AND COALESCE(b2."end", CAST('9999-12-31' AS DATE)) >= f.ws
+          GROUP BY
+            "f".pk,
+            "f"."ws",
+            "f"."we"
+        ) AS rs1
+          ON rs1.pk = f.pk AND rs1.ws = f.ws AND rs1.we = f.we
+        WHERE
+          (
+            YEAR("f"."d") - YEAR("p"."birth_date") - CASE
+              WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
+              THEN 1
+              ELSE 0
+            END
+          ) BETWEEN 16 AND 66
+      ) AS x
+    ) AS rows
+    WHERE
+      NOT num IS NULL
+    GROUP BY
+      municipality,
+      period,
+      t,
+      y,
+      cell,
+      rpk
+  ) AS g
   GROUP BY
     municipality,
     period,

@@ -35,7 +35,7 @@ WITH periods AS (
       "end" AS we,
       programme AS eo,
       municipality
-    FROM k_programme_spells
+    FROM programme_spells
     WHERE
       NOT "end" IS NULL
   )
@@ -52,7 +52,7 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN k_residence_spells AS r
+  LEFT JOIN residence_spells AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
@@ -118,7 +118,7 @@ FROM (
         EXISTS(
           SELECT
             1
-          FROM k_employment_spells AS e
+          FROM employment_spells AS e
           WHERE
             "e".pk = "f".pk
             AND "e"."kind" = 'ordinary'
@@ -129,7 +129,7 @@ FROM (
         OR EXISTS(
           SELECT
             1
-          FROM k_education_spells AS u
+          FROM education_spells AS u
           WHERE
             "u".pk = "f".pk AND "u"."start" BETWEEN "f"."ws" AND "f"."we"
         ) AS _k1

@@ -37,7 +37,7 @@ WITH periods AS (
     CAST(NULL AS DATE) AS ws,
     CAST(NULL AS DATE) AS we,
     CAST(NULL AS TEXT) AS eo
-  FROM k_residence_spells AS r
+  FROM residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
 )
@@ -95,19 +95,16 @@ FROM (
         "p"."arrival_date",
         "p"."cell",
         "p"."w",
-        EXISTS(
-          SELECT
-            1
-          FROM k_education_spells AS u
-          WHERE
-            "u".pk = "f".pk
-            AND "u"."level" IN ('youth', 'higher')
-            AND "u"."outcome" = 'completed'
-            AND "u"."end" <= "f"."d"
-        ) AS _k1
+        COALESCE((
+          (
+            "cv"."c2" >> "f"."y" - 2022
+          ) & 1
+        ) = 1, FALSE) AS _k1
       FROM frame AS f
       JOIN k_persons AS p
         ON "p".pk = "f".pk
+      LEFT JOIN cov_2 AS cv
+        ON "cv".pk = "f".pk
       WHERE
         (
           YEAR("f"."d") - YEAR("p"."birth_date") - CASE

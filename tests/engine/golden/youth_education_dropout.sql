@@ -39,7 +39,7 @@ WITH periods AS (
         ELSE 'not_dropped_out'
       END AS eo,
       CAST(NULL AS SMALLINT) AS municipality
-    FROM k_education_spells
+    FROM education_spells
     WHERE
       level = 'youth'
   )
@@ -56,7 +56,7 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN k_residence_spells AS r
+  LEFT JOIN residence_spells AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
