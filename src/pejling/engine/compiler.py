@@ -433,10 +433,11 @@ def cube_query(
 ) -> exp.Expr:
     """The whole statement: periods, frame, per-row numerator/denominator, cube.
 
-    Two levels: the inner query joins the frame to the person, keeps rows passing the cheap
-    population predicates (age, origin, residence basis, arrival) and computes each expensive
-    predicate (a subquery) once as a flag column; the outer query applies the remaining
-    population predicates and forms numerator and denominator from the flags.
+    The frame carries each person's columns (`_with_persons`) and keeps only the rows passing
+    the cheap population predicates (age, origin, residence basis, arrival). Two levels
+    follow: the inner query computes each expensive predicate (a subquery) once as a flag
+    column; the outer query applies the remaining population predicates and forms numerator
+    and denominator from the flags.
     """
     ctx = Context(as_of, point=spec.frame is Frame.POINT, coverage=coverage)
     population = [compile_predicate(p, ctx) for p in spec.population]
@@ -462,19 +463,19 @@ def cube_query(
         if spec.measure is Measure.RATIO:
             values["_b"] = value_expression(spec.base, spec, sums) if spec.base else _frame_days()
             denominator = col("_b", "x")
-    inner = (
-        sqlglot.select(
-            exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
-            *[col(c, "p") for c in (*PERSON_COLUMNS, "cell", "w")],
-            *[exp.alias_(expr, name) for name, expr in ctx.flags.values()],
-            *[exp.alias_(expr, name) for name, expr in values.items()],
+    # the frame carries the person's columns and keeps only rows passing the cheap predicates
+    frame = _with_persons(frame_query(spec, as_of))
+    if cheap:
+        frame = (
+            sqlglot.select(exp.Column(this=exp.Star(), table=exp.to_identifier("f")))
+            .from_(exp.alias_(exp.Subquery(this=frame), "f"))
+            .where(exp.and_(*[_in_frame(c) for c in cheap]))
         )
-        .from_(exp.alias_(exp.to_table("frame"), "f"))
-        .join(
-            exp.alias_(exp.to_table("persons"), "p"),
-            on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "f")),
-        )
-    )
+    inner = sqlglot.select(
+        exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
+        *[exp.alias_(_in_frame(expr), name) for name, expr in ctx.flags.values()],
+        *[exp.alias_(_in_frame(expr), name) for name, expr in values.items()],
+    ).from_(exp.alias_(exp.to_table("frame"), "f"))
     repeats = repeats and needs_repeats(spec)
     if repeats:
         # keyed() would rename person_id; the table is keyed already
@@ -501,8 +502,6 @@ def cube_query(
             on=exp.EQ(this=col("person_id", "cv"), expression=col("person_id", "f")),
             join_type="left",
         )
-    if cheap:
-        inner = inner.where(exp.and_(*cheap))
     # sampling weights: numerator and denominator are weighted sums (population estimates);
     # `n` is the unweighted number the figure rests on — the distinct persons behind a
     # person-time ratio (which rests on hours or days), else the rows (persons or events)
@@ -587,9 +586,59 @@ def cube_query(
             "periods",
             as_=sqlglot.select("*").from_(_periods_cte(periods_for(spec, as_of, first_year))),
         )
-        .with_("frame", as_=frame_query(spec, as_of))
+        .with_("frame", as_=frame)
     )
     return keyed(cube)
+
+
+def _in_frame(expression: exp.Expr) -> exp.Expr:
+    """Read the person's columns (p.) from the frame row (f.), which carries them."""
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Column) and node.table == "p":
+            return col(node.name, "f")
+        return node
+
+    return expression.copy().transform(swap)
+
+
+def _with_persons(frame: exp.Expr) -> exp.Expr:
+    """The frame with the person's columns, cube cell and weight on every row.
+
+    Why: a frame row is a residence spell on a date or in a period; there are about ten times
+    as many as persons. Joining the persons to the residence spells before they are expanded
+    to their dates is a join of millions of rows instead of tens of millions.
+    """
+    wanted = (*PERSON_COLUMNS, "cell", "w")
+    spells = [
+        t for t in frame.find_all(exp.Table) if t.name == "residence_spells" and t.alias == "r"
+    ]
+    if spells and spells[0].find_ancestor(exp.Select) is frame and not frame.args.get("with"):
+        people = (
+            sqlglot.select(
+                exp.Column(this=exp.Star(), table=exp.to_identifier("r")),
+                *[col(c, "p") for c in wanted],
+            )
+            .from_(exp.alias_(exp.to_table("residence_spells"), "r"))
+            .join(
+                exp.alias_(exp.to_table("persons"), "p"),
+                on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "r")),
+            )
+        )
+        spells[0].replace(exp.alias_(exp.Subquery(this=people), "r", table=True))
+        assert isinstance(frame, exp.Select)
+        return frame.select(*[col(c, "r") for c in wanted])
+    return (
+        sqlglot.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
+            *[col(c, "p") for c in wanted],
+        )
+        .from_(exp.alias_(exp.Subquery(this=frame), "f"))
+        .join(
+            exp.alias_(exp.to_table("persons"), "p"),
+            on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "f")),
+        )
+    )
 
 
 #: the person key stored in every register table at import (see `register.keys`)

@@ -46,8 +46,32 @@ WITH periods AS (
       pr.pe,
       CAST('2024-12-31' AS DATE)
     ) AS we,
-    b.benefit AS eo
-  FROM residence_spells AS r
+    b.benefit AS eo,
+    "r"."birth_date",
+    "r"."origin",
+    "r"."western",
+    "r"."menapt",
+    "r"."sex",
+    "r"."residence_basis",
+    "r"."arrival_date",
+    "r"."cell",
+    "r"."w"
+  FROM (
+    SELECT
+      r.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
+      "p"."cell",
+      "p"."w"
+    FROM residence_spells AS r
+    JOIN k_persons AS p
+      ON "p".pk = "r".pk
+  ) AS r
   JOIN periods AS pr
     ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
   JOIN benefit_spells AS b
@@ -111,15 +135,6 @@ FROM (
     FROM (
       SELECT
         f.*,
-        "p"."birth_date",
-        "p"."origin",
-        "p"."western",
-        "p"."menapt",
-        "p"."sex",
-        "p"."residence_basis",
-        "p"."arrival_date",
-        "p"."cell",
-        "p"."w",
         EXISTS(
           SELECT
             1
@@ -138,8 +153,6 @@ FROM (
           f.we - f.ws + 1
         ) * 37 / 7.0 AS _b
       FROM frame AS f
-      JOIN k_persons AS p
-        ON "p".pk = "f".pk
       LEFT JOIN (
         SELECT
           "f".pk,

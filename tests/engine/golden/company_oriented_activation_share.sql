@@ -36,8 +36,32 @@ WITH periods AS (
     pr.d AS d,
     CAST(NULL AS DATE) AS ws,
     CAST(NULL AS DATE) AS we,
-    CAST(NULL AS TEXT) AS eo
-  FROM residence_spells AS r
+    CAST(NULL AS TEXT) AS eo,
+    "r"."birth_date",
+    "r"."origin",
+    "r"."western",
+    "r"."menapt",
+    "r"."sex",
+    "r"."residence_basis",
+    "r"."arrival_date",
+    "r"."cell",
+    "r"."w"
+  FROM (
+    SELECT
+      r.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
+      "p"."cell",
+      "p"."w"
+    FROM residence_spells AS r
+    JOIN k_persons AS p
+      ON "p".pk = "r".pk
+  ) AS r
   JOIN periods AS pr
     ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
 )
@@ -86,15 +110,6 @@ FROM (
     FROM (
       SELECT
         f.*,
-        "p"."birth_date",
-        "p"."origin",
-        "p"."western",
-        "p"."menapt",
-        "p"."sex",
-        "p"."residence_basis",
-        "p"."arrival_date",
-        "p"."cell",
-        "p"."w",
         COALESCE((
           (
             "cv"."c1" >> "f"."y" - 2022
@@ -111,8 +126,6 @@ FROM (
           ) & 1
         ) = 1, FALSE) AS _k3
       FROM frame AS f
-      JOIN k_persons AS p
-        ON "p".pk = "f".pk
       LEFT JOIN cov_1 AS cv
         ON "cv".pk = "f".pk
     ) AS x

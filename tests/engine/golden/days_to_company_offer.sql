@@ -46,11 +46,35 @@ WITH periods AS (
     ev.e AS d,
     ev.ws,
     ev.we,
-    ev.eo
+    ev.eo,
+    "r"."birth_date",
+    "r"."origin",
+    "r"."western",
+    "r"."menapt",
+    "r"."sex",
+    "r"."residence_basis",
+    "r"."arrival_date",
+    "r"."cell",
+    "r"."w"
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN residence_spells AS r
+  LEFT JOIN (
+    SELECT
+      r.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
+      "p"."cell",
+      "p"."w"
+    FROM residence_spells AS r
+    JOIN k_persons AS p
+      ON "p".pk = "r".pk
+  ) AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
@@ -104,15 +128,6 @@ FROM (
     FROM (
       SELECT
         f.*,
-        "p"."birth_date",
-        "p"."origin",
-        "p"."western",
-        "p"."menapt",
-        "p"."sex",
-        "p"."residence_basis",
-        "p"."arrival_date",
-        "p"."cell",
-        "p"."w",
         (
           SELECT
             MIN(o.start)
@@ -123,8 +138,6 @@ FROM (
             AND o.start BETWEEN f.ws AND f.we
         ) - f.ws AS _v
       FROM frame AS f
-      JOIN k_persons AS p
-        ON "p".pk = "f".pk
     ) AS x
   ) AS rows
   WHERE

@@ -28,20 +28,56 @@ WITH periods AS (
     )) AS periods(period, t, y, d, ps, pe)
 ), frame AS (
   SELECT
-    r.pk,
-    r.municipality,
-    pr.period,
-    pr.t,
-    pr.y,
-    LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS d,
-    GREATEST(r.start, pr.ps) AS ws,
-    LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS we,
-    CAST(NULL AS TEXT) AS eo
-  FROM residence_spells AS r
-  JOIN periods AS pr
-    ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
+    f.*
+  FROM (
+    SELECT
+      r.pk,
+      r.municipality,
+      pr.period,
+      pr.t,
+      pr.y,
+      LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS d,
+      GREATEST(r.start, pr.ps) AS ws,
+      LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS we,
+      CAST(NULL AS TEXT) AS eo,
+      "r"."birth_date",
+      "r"."origin",
+      "r"."western",
+      "r"."menapt",
+      "r"."sex",
+      "r"."residence_basis",
+      "r"."arrival_date",
+      "r"."cell",
+      "r"."w"
+    FROM (
+      SELECT
+        r.*,
+        "p"."birth_date",
+        "p"."origin",
+        "p"."western",
+        "p"."menapt",
+        "p"."sex",
+        "p"."residence_basis",
+        "p"."arrival_date",
+        "p"."cell",
+        "p"."w"
+      FROM residence_spells AS r
+      JOIN k_persons AS p
+        ON "p".pk = "r".pk
+    ) AS r
+    JOIN periods AS pr
+      ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
+    WHERE
+      GREATEST(r.start, pr.ps) <= LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE))
+  ) AS f
   WHERE
-    GREATEST(r.start, pr.ps) <= LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE))
+    (
+      YEAR("f"."d") - YEAR("f"."birth_date") - CASE
+        WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("f"."birth_date") * 100 + DAY("f"."birth_date")
+        THEN 1
+        ELSE 0
+      END
+    ) BETWEEN 16 AND 66
 )
 SELECT
   municipality,
@@ -101,23 +137,12 @@ FROM (
       FROM (
         SELECT
           f.*,
-          "p"."birth_date",
-          "p"."origin",
-          "p"."western",
-          "p"."menapt",
-          "p"."sex",
-          "p"."residence_basis",
-          "p"."arrival_date",
-          "p"."cell",
-          "p"."w",
           LEAST(f.we - f.ws + 1, COALESCE("rs1"."v", 0)) AS _v,
           (
             f.we - f.ws + 1
           ) AS _b,
           NOT "rr"."pk" IS NULL AS rep
         FROM frame AS f
-        JOIN k_persons AS p
-          ON "p".pk = "f".pk
         LEFT JOIN k_repeat_residents AS rr
           ON "rr"."pk" = "f".pk
         LEFT JOIN (
@@ -139,14 +164,6 @@ FROM (
             "f"."we"
         ) AS rs1
           ON rs1.pk = f.pk AND rs1.ws = f.ws AND rs1.we = f.we
-        WHERE
-          (
-            YEAR("f"."d") - YEAR("p"."birth_date") - CASE
-              WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-              THEN 1
-              ELSE 0
-            END
-          ) BETWEEN 16 AND 66
       ) AS x
     ) AS rows
     WHERE

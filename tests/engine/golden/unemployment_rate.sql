@@ -28,18 +28,54 @@ WITH periods AS (
     )) AS periods(period, t, y, d, ps, pe)
 ), frame AS (
   SELECT
-    r.pk,
-    r.municipality,
-    pr.period,
-    pr.t,
-    pr.y,
-    pr.d AS d,
-    CAST(NULL AS DATE) AS ws,
-    CAST(NULL AS DATE) AS we,
-    CAST(NULL AS TEXT) AS eo
-  FROM residence_spells AS r
-  JOIN periods AS pr
-    ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
+    f.*
+  FROM (
+    SELECT
+      r.pk,
+      r.municipality,
+      pr.period,
+      pr.t,
+      pr.y,
+      pr.d AS d,
+      CAST(NULL AS DATE) AS ws,
+      CAST(NULL AS DATE) AS we,
+      CAST(NULL AS TEXT) AS eo,
+      "r"."birth_date",
+      "r"."origin",
+      "r"."western",
+      "r"."menapt",
+      "r"."sex",
+      "r"."residence_basis",
+      "r"."arrival_date",
+      "r"."cell",
+      "r"."w"
+    FROM (
+      SELECT
+        r.*,
+        "p"."birth_date",
+        "p"."origin",
+        "p"."western",
+        "p"."menapt",
+        "p"."sex",
+        "p"."residence_basis",
+        "p"."arrival_date",
+        "p"."cell",
+        "p"."w"
+      FROM residence_spells AS r
+      JOIN k_persons AS p
+        ON "p".pk = "r".pk
+    ) AS r
+    JOIN periods AS pr
+      ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
+  ) AS f
+  WHERE
+    (
+      YEAR("f"."d") - YEAR("f"."birth_date") - CASE
+        WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("f"."birth_date") * 100 + DAY("f"."birth_date")
+        THEN 1
+        ELSE 0
+      END
+    ) BETWEEN 16 AND 64
 )
 SELECT
   municipality,
@@ -96,15 +132,6 @@ FROM (
     FROM (
       SELECT
         f.*,
-        "p"."birth_date",
-        "p"."origin",
-        "p"."western",
-        "p"."menapt",
-        "p"."sex",
-        "p"."residence_basis",
-        "p"."arrival_date",
-        "p"."cell",
-        "p"."w",
         COALESCE((
           (
             "cv"."c4" >> "f"."y" - 2022
@@ -126,18 +153,8 @@ FROM (
           ) & 1
         ) = 1, FALSE) AS _k4
       FROM frame AS f
-      JOIN k_persons AS p
-        ON "p".pk = "f".pk
       LEFT JOIN cov_1 AS cv
         ON "cv".pk = "f".pk
-      WHERE
-        (
-          YEAR("f"."d") - YEAR("p"."birth_date") - CASE
-            WHEN MONTH("f"."d") * 100 + DAY("f"."d") < MONTH("p"."birth_date") * 100 + DAY("p"."birth_date")
-            THEN 1
-            ELSE 0
-          END
-        ) BETWEEN 16 AND 64
     ) AS x
     WHERE
       (

@@ -52,11 +52,35 @@ WITH periods AS (
     ev.e AS d,
     ev.ws,
     ev.we,
-    ev.eo
+    ev.eo,
+    "r"."birth_date",
+    "r"."origin",
+    "r"."western",
+    "r"."menapt",
+    "r"."sex",
+    "r"."residence_basis",
+    "r"."arrival_date",
+    "r"."cell",
+    "r"."w"
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN residence_spells AS r
+  LEFT JOIN (
+    SELECT
+      r.*,
+      "p"."birth_date",
+      "p"."origin",
+      "p"."western",
+      "p"."menapt",
+      "p"."sex",
+      "p"."residence_basis",
+      "p"."arrival_date",
+      "p"."cell",
+      "p"."w"
+    FROM residence_spells AS r
+    JOIN k_persons AS p
+      ON "p".pk = "r".pk
+  ) AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e
@@ -109,19 +133,8 @@ FROM (
       CAST(1 AS DOUBLE) * "x"."w" AS den
     FROM (
       SELECT
-        f.*,
-        "p"."birth_date",
-        "p"."origin",
-        "p"."western",
-        "p"."menapt",
-        "p"."sex",
-        "p"."residence_basis",
-        "p"."arrival_date",
-        "p"."cell",
-        "p"."w"
+        f.*
       FROM frame AS f
-      JOIN k_persons AS p
-        ON "p".pk = "f".pk
     ) AS x
   ) AS rows
   WHERE
