@@ -223,6 +223,12 @@ def _frame_days() -> exp.Expr:
     return _parse("(f.we - f.ws + 1)")
 
 
+#: the frame as `frame_query` gives it — no person columns, no population filter — which the
+#: window sums read: DuckDB can then cut the residence spells to the persons with such spells
+#: before expanding them to periods, instead of joining the spells to every frame row
+BASE_FRAME = "frame0"
+
+
 def _window_sum(table: str, alias: str, total: exp.Expr, distinct: bool) -> exp.Subquery:
     """Σ `total` over the `table` spells overlapping each frame row's window, per row.
 
@@ -235,10 +241,10 @@ def _window_sum(table: str, alias: str, total: exp.Expr, distinct: bool) -> exp.
     windows are taken first, lest a spell be summed twice.
     """
     far = date_lit(FAR_FUTURE)
-    source: exp.Expr = exp.to_table("frame")
+    source: exp.Expr = exp.to_table(BASE_FRAME)
     if distinct:
         source = exp.Subquery(
-            this=sqlglot.select("person_id", "ws", "we").distinct().from_("frame")
+            this=sqlglot.select("person_id", "ws", "we").distinct().from_(BASE_FRAME)
         )
     query = (
         sqlglot.select(
@@ -464,7 +470,8 @@ def cube_query(
             values["_b"] = value_expression(spec.base, spec, sums) if spec.base else _frame_days()
             denominator = col("_b", "x")
     # the frame carries the person's columns and keeps only rows passing the cheap predicates
-    frame = _with_persons(frame_query(spec, as_of))
+    base = frame_query(spec, as_of)
+    frame = _with_persons(base.copy())
     if cheap:
         frame = (
             sqlglot.select(exp.Column(this=exp.Star(), table=exp.to_identifier("f")))
@@ -588,6 +595,8 @@ def cube_query(
         )
         .with_("frame", as_=frame)
     )
+    if sums:
+        cube = cube.with_(BASE_FRAME, as_=base)
     return keyed(cube)
 
 
@@ -602,30 +611,45 @@ def _in_frame(expression: exp.Expr) -> exp.Expr:
     return expression.copy().transform(swap)
 
 
+#: the residence spells with each person's columns, cube cell and weight (built once per run)
+RESIDENCE_PERSONS = "k_residence"
+
+
+def residence_persons() -> exp.Expr:
+    """The shared table `k_residence`: every residence spell with its person's columns.
+
+    Why a table of its own: in one query with the expansion of the spells to dates, DuckDB's
+    join order puts the persons join after the expansion (tens of millions of rows); built
+    once per run, every residence frame reads it without any join.
+    """
+    query = (
+        sqlglot.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("r")),
+            *[col(c, "p") for c in (*PERSON_COLUMNS, "cell", "w")],
+        )
+        .from_(exp.alias_(exp.to_table("residence_spells"), "r"))
+        .join(
+            exp.alias_(exp.to_table("persons"), "p"),
+            on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "r")),
+        )
+    )
+    return keyed(query)
+
+
 def _with_persons(frame: exp.Expr) -> exp.Expr:
     """The frame with the person's columns, cube cell and weight on every row.
 
     Why: a frame row is a residence spell on a date or in a period; there are about ten times
-    as many as persons. Joining the persons to the residence spells before they are expanded
-    to their dates is a join of millions of rows instead of tens of millions.
+    as many as persons. A residence frame reads the spells with their persons' columns
+    (`k_residence`, joined once per run) instead of joining the persons to tens of millions of
+    rows; other frames (cohorts) join the persons to their rows.
     """
     wanted = (*PERSON_COLUMNS, "cell", "w")
     spells = [
         t for t in frame.find_all(exp.Table) if t.name == "residence_spells" and t.alias == "r"
     ]
     if spells and spells[0].find_ancestor(exp.Select) is frame and not frame.args.get("with"):
-        people = (
-            sqlglot.select(
-                exp.Column(this=exp.Star(), table=exp.to_identifier("r")),
-                *[col(c, "p") for c in wanted],
-            )
-            .from_(exp.alias_(exp.to_table("residence_spells"), "r"))
-            .join(
-                exp.alias_(exp.to_table("persons"), "p"),
-                on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "r")),
-            )
-        )
-        spells[0].replace(exp.alias_(exp.Subquery(this=people), "r", table=True))
+        spells[0].replace(exp.alias_(exp.to_table(RESIDENCE_PERSONS), "r", table=True))
         assert isinstance(frame, exp.Select)
         return frame.select(*[col(c, "r") for c in wanted])
     return (

@@ -5,8 +5,8 @@ Each engine only materialises the steps in order — `CREATE TEMP TABLE name AS 
 a cached temporary view in Spark — after transpiling the tree to its dialect. No engine
 builds SQL of its own, so the two cannot drift apart.
 
-A run (`plan_run`) is its shared steps (tables several indicators read — the integer-keyed
-register, coverage tables, group memberships — built once) followed by one `IndicatorPlan` per
+A run (`plan_run`) is its shared steps (tables several indicators read — the persons and their
+residence spells with cube cell and weight, coverage tables, group memberships — built once) followed by one `IndicatorPlan` per
 indicator, whose last step is the table `agg`: one row per group ×
 municipality (0 = the whole country) × period with Σ numerator, Σ denominator and the persons
 `n`. Turning `agg` into observations (value, unit, provenance, gap indicators) is small and is
@@ -25,7 +25,9 @@ from sqlglot import exp
 from pejling.engine.compiler import (
     DIMENSIONS,
     KEYED_PERSONS,
+    PERSON_COLUMNS,
     REPEAT_RESIDENTS,
+    RESIDENCE_PERSONS,
     PeriodRow,
     coverage_query,
     cube_query,
@@ -33,6 +35,7 @@ from pejling.engine.compiler import (
     needs_repeats,
     periods_for,
     repeat_residents,
+    residence_persons,
 )
 from pejling.engine.groups import membership
 from pejling.engine.predicates import Coverage
@@ -63,15 +66,16 @@ class IndicatorPlan:
 
 
 def keyed_register() -> tuple[Step, ...]:
-    """The run's persons table (`k_persons`: key, cube cell, weight), built once per run.
+    """The run's person tables, built once per run: `k_persons` (key, the columns predicates
+    read, cube cell, weight) and `k_residence` (the residence spells with those columns).
 
     The other register tables are read as stored: they carry the person key (`register.keys`).
+    Compiled queries read persons only through the frame, which takes `PERSON_COLUMNS`.
     """
-    from pejling.register.tables import TABLES_BY_NAME
-
-    table = TABLES_BY_NAME["persons"]
-    stored = tuple(c.name for c in (*table.columns, *table.derived))
-    return (Step(KEYED_PERSONS, keyed_persons(stored)),)
+    return (
+        Step(KEYED_PERSONS, keyed_persons(PERSON_COLUMNS)),
+        Step(RESIDENCE_PERSONS, residence_persons()),
+    )
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,13 @@ def _needed(shared: list[Step], plans: tuple[IndicatorPlan, ...]) -> tuple[Step,
 
 def _membership_values(members: Sequence[Sequence[str | bool]]) -> exp.Expr:
     """The group membership of every cube cell as a VALUES table `gm` (see engine.groups)."""
+    # nodes built directly: the builders copy every literal, which took most of a second
     rows = [
-        exp.tuple_(
-            *(exp.Boolean(this=v) if isinstance(v, bool) else exp.Literal.string(v) for v in member)
+        exp.Tuple(
+            expressions=[
+                exp.Boolean(this=v) if isinstance(v, bool) else exp.Literal.string(v)
+                for v in member
+            ]
         )
         for member in members
     ]

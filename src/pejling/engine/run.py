@@ -29,7 +29,9 @@ from pejling.suggest import did_you_mean
 if TYPE_CHECKING:
     # the report model needs only `SOURCE` and `data_date`; computing loads sqlglot, DuckDB and
     # the import log (openpyxl) where it runs, so reading figures does without them
-    from pejling.engine.plan import IndicatorPlan
+    import duckdb
+
+    from pejling.engine.plan import IndicatorPlan, Step
     from pejling.spec.catalog import Catalog
     from pejling.spec.indicator import IndicatorSpec
     from pejling.store.database import Store
@@ -157,7 +159,7 @@ def _run(
         if progress:
             progress("Forbereder personer og datoer", 0, len(specs))
         for step in plan.shared:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
+            materialise(con, step)
         previous: list[str] = []
         for number, (spec, steps) in enumerate(zip(specs, plan.indicators, strict=True)):
             if progress:
@@ -178,6 +180,23 @@ def _run(
         con.execute("ROLLBACK")
         raise
     return timings
+
+
+def materialise(con: duckdb.DuckDBPyConnection, step: Step) -> None:
+    """`CREATE OR REPLACE TEMP TABLE step.table AS step.query`; a table of constants (group
+    membership) from its rows, bound as lists, rather than parsed from a VALUES list."""
+    from pejling.engine.constants import DUCKDB_TYPES, constant_table
+
+    constant = constant_table(step.query)
+    if constant is None or not constant.rows:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
+        return
+    columns = ", ".join(
+        f'unnest(?::{DUCKDB_TYPES[kind]}[]) AS "{name}"'
+        for name, kind in zip(constant.columns, constant.kinds, strict=True)
+    )
+    values = [[row[i] for row in constant.rows] for i in range(len(constant.columns))]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS SELECT {columns}", values)
 
 
 def register_provenance(store: Store) -> str:

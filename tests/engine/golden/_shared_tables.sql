@@ -1,18 +1,13 @@
 -- k_persons
 SELECT
   "p"."pk",
-  "p"."person_id",
   "p"."birth_date",
-  "p"."sex",
   "p"."origin",
-  "p"."country_of_origin",
-  "p"."residence_basis",
-  "p"."arrival_date",
-  "p"."education_at_arrival",
-  "p"."provenance",
-  "p"."weight",
   "p"."western",
   "p"."menapt",
+  "p"."sex",
+  "p"."residence_basis",
+  "p"."arrival_date",
   (
     (
       (
@@ -52,6 +47,21 @@ SELECT
   ) AS cell,
   CAST(COALESCE(p.weight, 1) AS DOUBLE) AS w
 FROM persons AS p;
+-- k_residence
+SELECT
+  r.*,
+  "p"."birth_date",
+  "p"."origin",
+  "p"."western",
+  "p"."menapt",
+  "p"."sex",
+  "p"."residence_basis",
+  "p"."arrival_date",
+  "p"."cell",
+  "p"."w"
+FROM residence_spells AS r
+JOIN k_persons AS p
+  ON "p".pk = "r".pk;
 -- k_repeat_residents
 SELECT
   pk

@@ -56,22 +56,45 @@ WITH periods AS (
     "r"."arrival_date",
     "r"."cell",
     "r"."w"
-  FROM (
-    SELECT
-      r.*,
-      "p"."birth_date",
-      "p"."origin",
-      "p"."western",
-      "p"."menapt",
-      "p"."sex",
-      "p"."residence_basis",
-      "p"."arrival_date",
-      "p"."cell",
-      "p"."w"
-    FROM residence_spells AS r
-    JOIN k_persons AS p
-      ON "p".pk = "r".pk
-  ) AS r
+  FROM k_residence AS r
+  JOIN periods AS pr
+    ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
+  JOIN benefit_spells AS b
+    ON b.pk = r.pk
+    AND b.benefit IN ('integration_benefit', 'self_support_benefit')
+    AND b.start <= pr.pe
+    AND COALESCE(b."end", CAST('9999-12-31' AS DATE)) >= pr.ps
+    AND b.start <= COALESCE(r."end", CAST('9999-12-31' AS DATE))
+    AND COALESCE(b."end", CAST('9999-12-31' AS DATE)) >= r.start
+  WHERE
+    GREATEST(r.start, b.start, pr.ps) <= LEAST(
+      COALESCE(r."end", CAST('9999-12-31' AS DATE)),
+      COALESCE(b."end", CAST('9999-12-31' AS DATE)),
+      pr.pe,
+      CAST('2024-12-31' AS DATE)
+    )
+), frame0 AS (
+  SELECT
+    r.pk,
+    r.municipality,
+    pr.period,
+    pr.t,
+    pr.y,
+    LEAST(
+      COALESCE(r."end", CAST('9999-12-31' AS DATE)),
+      COALESCE(b."end", CAST('9999-12-31' AS DATE)),
+      pr.pe,
+      CAST('2024-12-31' AS DATE)
+    ) AS d,
+    GREATEST(r.start, b.start, pr.ps) AS ws,
+    LEAST(
+      COALESCE(r."end", CAST('9999-12-31' AS DATE)),
+      COALESCE(b."end", CAST('9999-12-31' AS DATE)),
+      pr.pe,
+      CAST('2024-12-31' AS DATE)
+    ) AS we,
+    b.benefit AS eo
+  FROM residence_spells AS r
   JOIN periods AS pr
     ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
   JOIN benefit_spells AS b
@@ -168,7 +191,7 @@ FROM (
             pk,
             ws,
             we
-          FROM frame
+          FROM frame0
         ) AS f
         JOIN activation_offers AS o
           ON o.pk = f.pk

@@ -61,22 +61,7 @@ WITH periods AS (
   FROM ev
   JOIN periods AS pr
     ON YEAR(ev.e) = pr.y
-  LEFT JOIN (
-    SELECT
-      r.*,
-      "p"."birth_date",
-      "p"."origin",
-      "p"."western",
-      "p"."menapt",
-      "p"."sex",
-      "p"."residence_basis",
-      "p"."arrival_date",
-      "p"."cell",
-      "p"."w"
-    FROM residence_spells AS r
-    JOIN k_persons AS p
-      ON "p".pk = "r".pk
-  ) AS r
+  LEFT JOIN k_residence AS r
     ON r.pk = ev.pk
     AND r.start <= ev.e
     AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= ev.e

@@ -46,22 +46,7 @@ WITH periods AS (
     "r"."arrival_date",
     "r"."cell",
     "r"."w"
-  FROM (
-    SELECT
-      r.*,
-      "p"."birth_date",
-      "p"."origin",
-      "p"."western",
-      "p"."menapt",
-      "p"."sex",
-      "p"."residence_basis",
-      "p"."arrival_date",
-      "p"."cell",
-      "p"."w"
-    FROM residence_spells AS r
-    JOIN k_persons AS p
-      ON "p".pk = "r".pk
-  ) AS r
+  FROM k_residence AS r
   JOIN periods AS pr
     ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
 )

@@ -49,22 +49,7 @@ WITH periods AS (
       "r"."arrival_date",
       "r"."cell",
       "r"."w"
-    FROM (
-      SELECT
-        r.*,
-        "p"."birth_date",
-        "p"."origin",
-        "p"."western",
-        "p"."menapt",
-        "p"."sex",
-        "p"."residence_basis",
-        "p"."arrival_date",
-        "p"."cell",
-        "p"."w"
-      FROM residence_spells AS r
-      JOIN k_persons AS p
-        ON "p".pk = "r".pk
-    ) AS r
+    FROM k_residence AS r
     JOIN periods AS pr
       ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
     WHERE
@@ -78,6 +63,22 @@ WITH periods AS (
         ELSE 0
       END
     ) BETWEEN 16 AND 66
+), frame0 AS (
+  SELECT
+    r.pk,
+    r.municipality,
+    pr.period,
+    pr.t,
+    pr.y,
+    LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS d,
+    GREATEST(r.start, pr.ps) AS ws,
+    LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE)) AS we,
+    CAST(NULL AS TEXT) AS eo
+  FROM residence_spells AS r
+  JOIN periods AS pr
+    ON r.start <= pr.pe AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.ps
+  WHERE
+    GREATEST(r.start, pr.ps) <= LEAST(COALESCE(r."end", CAST('9999-12-31' AS DATE)), pr.pe, CAST('2024-12-31' AS DATE))
 )
 SELECT
   municipality,
@@ -153,7 +154,7 @@ FROM (
             SUM(
               LEAST(COALESCE(b2."end", CAST('9999-12-31' AS DATE)), f.we) - GREATEST(b2.start, f.ws) + 1
             ) AS v
-          FROM frame AS f
+          FROM frame0 AS f
           JOIN benefit_spells AS b2
             ON b2.pk = f.pk
             AND b2.start <= f.we
