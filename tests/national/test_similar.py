@@ -224,8 +224,9 @@ def test_case_mix_from_the_register_by_hand(tmp_path: Path) -> None:
             )
             end = date(2019, 6, 30) if pid == "gone" else None
             store.con.execute(
-                "INSERT INTO residence_spells (person_id, municipality, start, \"end\", import_id) "
-                "VALUES (?, 265, DATE '2000-01-01', ?, 1)", [pid, end]
+                'INSERT INTO residence_spells (person_id, municipality, start, "end", import_id) '
+                "VALUES (?, 265, DATE '2000-01-01', ?, 1)",
+                [pid, end],
             )
         mix = case_mix_values(store, 2020, min_persons=20)
         small = case_mix_values(store, 2020, min_persons=26)
