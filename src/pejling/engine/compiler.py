@@ -20,6 +20,7 @@ Frames (who is counted where and when):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -469,18 +470,29 @@ def cube_query(
         if spec.measure is Measure.RATIO:
             values["_b"] = value_expression(spec.base, spec, sums) if spec.base else _frame_days()
             denominator = col("_b", "x")
-    # the frame carries the person's columns and keeps only rows passing the cheap predicates
+    # the frame carries the person's columns (and coverage bits) and keeps only rows passing
+    # the cheap predicates
     base = frame_query(spec, as_of)
-    frame = _with_persons(base.copy())
+    bits = sorted(
+        {c.name for _, e in ctx.flags.values() for c in e.find_all(exp.Column) if c.table == "cv"}
+    )
+    frame, carried = _with_persons(
+        base.copy(),
+        coverage_residence(ctx.coverage)
+        if bits and ctx.coverage and ctx.coverage.carried
+        else None,
+        bits,
+    )
     if cheap:
         frame = (
             sqlglot.select(exp.Column(this=exp.Star(), table=exp.to_identifier("f")))
             .from_(exp.alias_(exp.Subquery(this=frame), "f"))
             .where(exp.and_(*[_in_frame(c) for c in cheap]))
         )
+    frame_tables = ("p", "cv") if carried else ("p",)
     inner = sqlglot.select(
         exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
-        *[exp.alias_(_in_frame(expr), name) for name, expr in ctx.flags.values()],
+        *[exp.alias_(_in_frame(expr, frame_tables), name) for name, expr in ctx.flags.values()],
         *[exp.alias_(_in_frame(expr), name) for name, expr in values.items()],
     ).from_(exp.alias_(exp.to_table("frame"), "f"))
     repeats = repeats and needs_repeats(spec)
@@ -501,9 +513,7 @@ def cube_query(
             ),
             join_type="left",
         )
-    if ctx.coverage is not None and any(
-        c.table == "cv" for _, e in ctx.flags.values() for c in e.find_all(exp.Column)
-    ):
+    if ctx.coverage is not None and bits and not carried:
         inner = inner.join(
             exp.alias_(exp.to_table(ctx.coverage.name), "cv"),
             on=exp.EQ(this=col("person_id", "cv"), expression=col("person_id", "f")),
@@ -600,11 +610,12 @@ def cube_query(
     return keyed(cube)
 
 
-def _in_frame(expression: exp.Expr) -> exp.Expr:
-    """Read the person's columns (p.) from the frame row (f.), which carries them."""
+def _in_frame(expression: exp.Expr, tables: tuple[str, ...] = ("p",)) -> exp.Expr:
+    """Read the person's columns (p.), and the coverage bits (cv.) when the frame carries them,
+    from the frame row (f.)."""
 
     def swap(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Column) and node.table == "p":
+        if isinstance(node, exp.Column) and node.table in tables:
             return col(node.name, "f")
         return node
 
@@ -636,23 +647,58 @@ def residence_persons() -> exp.Expr:
     return keyed(query)
 
 
-def _with_persons(frame: exp.Expr) -> exp.Expr:
+def coverage_residence(coverage: Coverage) -> str:
+    """The shared table of the residence spells with their persons' columns and `coverage`'s
+    bits (`residence_coverage`)."""
+    return f"{RESIDENCE_PERSONS}_{coverage.name}"
+
+
+def residence_coverage(coverage: Coverage) -> exp.Expr:
+    """`k_residence` with every bit column of `coverage`, joined once per run.
+
+    Why: a point-in-time indicator reads the coverage bits of every frame row — tens of
+    millions of rows at 6M persons. Joining the coverage table to the 6.7M residence spells
+    once lets every indicator on the same dates read the bits from its frame rows, with no join.
+    """
+    names = [name for name, _ in coverage.columns.values()]
+    query = (
+        sqlglot.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("r")),
+            *[col(n, "cv") for n in names],
+        )
+        .from_(exp.alias_(exp.to_table(RESIDENCE_PERSONS), "r"))
+        .join(
+            exp.alias_(exp.to_table(coverage.name), "cv"),
+            on=exp.EQ(this=col("person_id", "cv"), expression=col("person_id", "r")),
+            join_type="left",
+        )
+    )
+    return keyed(query)
+
+
+def _with_persons(
+    frame: exp.Expr, residence: str | None = None, bits: Sequence[str] = ()
+) -> tuple[exp.Expr, bool]:
     """The frame with the person's columns, cube cell and weight on every row.
 
     Why: a frame row is a residence spell on a date or in a period; there are about ten times
     as many as persons. A residence frame reads the spells with their persons' columns
     (`k_residence`, joined once per run) instead of joining the persons to tens of millions of
-    rows; other frames (cohorts) join the persons to their rows.
+    rows; other frames (cohorts) join the persons to their rows. With `residence` (a table
+    from `residence_coverage`), a residence frame also carries the coverage `bits`; the second
+    value says whether it does.
     """
     wanted = (*PERSON_COLUMNS, "cell", "w")
     spells = [
         t for t in frame.find_all(exp.Table) if t.name == "residence_spells" and t.alias == "r"
     ]
     if spells and spells[0].find_ancestor(exp.Select) is frame and not frame.args.get("with"):
-        spells[0].replace(exp.alias_(exp.to_table(RESIDENCE_PERSONS), "r", table=True))
+        table = residence or RESIDENCE_PERSONS
+        spells[0].replace(exp.alias_(exp.to_table(table), "r", table=True))
         assert isinstance(frame, exp.Select)
-        return frame.select(*[col(c, "r") for c in wanted])
-    return (
+        carried = residence is not None
+        return frame.select(*[col(c, "r") for c in (*wanted, *(bits if carried else ()))]), carried
+    joined = (
         sqlglot.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("f")),
             *[col(c, "p") for c in wanted],
@@ -663,6 +709,7 @@ def _with_persons(frame: exp.Expr) -> exp.Expr:
             on=exp.EQ(this=col("person_id", "p"), expression=col("person_id", "f")),
         )
     )
+    return joined, False
 
 
 #: the person key stored in every register table at import (see `register.keys`)

@@ -30,11 +30,13 @@ from pejling.engine.compiler import (
     RESIDENCE_PERSONS,
     PeriodRow,
     coverage_query,
+    coverage_residence,
     cube_query,
     keyed_persons,
     needs_repeats,
     periods_for,
     repeat_residents,
+    residence_coverage,
     residence_persons,
 )
 from pejling.engine.groups import membership
@@ -43,6 +45,8 @@ from pejling.spec.compute import ComputeSpec, Frame
 
 #: the result table of every indicator plan
 RESULT = "agg"
+#: the frames carry a coverage table's bits when at least this many indicators read it
+CARRY_FROM = 3
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,12 @@ def plan_run(
             )
             of_spec[indicator] = coverage
             cube_query(spec, as_of, first_year, coverage)
+    # joining the bits to the residence spells costs about what one indicator's join saves
+    readers: dict[str, int] = {}
+    for coverage in of_spec.values():
+        readers[coverage.name] = readers.get(coverage.name, 0) + 1
+    for coverage in groups.values():
+        coverage.carried = readers.get(coverage.name, 0) >= CARRY_FROM
     shared = list(keyed_register())
     repeats = any(needs_repeats(spec) for _, spec in specs)
     if repeats:
@@ -125,6 +135,8 @@ def plan_run(
     for key, coverage in groups.items():
         if coverage.columns:
             shared.append(Step(coverage.name, coverage_query(coverage, list(key))))
+            if coverage.carried:
+                shared.append(Step(coverage_residence(coverage), residence_coverage(coverage)))
     plans = tuple(
         indicator_plan(
             indicator,

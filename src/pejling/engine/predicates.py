@@ -113,6 +113,9 @@ class Coverage:
         self.columns: dict[str, tuple[str, exp.Expr]] = {}
         #: column → the spells behind it, when it is "a spell covers the date" (see `Spells`)
         self.spells: dict[str, Spells] = {}
+        #: the run also joins the bits to the residence spells once, for the frames to carry
+        #: (`compiler.residence_coverage`): worth it when several indicators read them
+        self.carried = False
 
     def column(self, query: exp.Expr, spells: Spells | None = None) -> str:
         """The column whose year bits say when a person is in `query`'s (person_id, y) set."""

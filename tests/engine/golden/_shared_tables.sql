@@ -44244,6 +44244,20 @@ FROM (
 ) AS u
 GROUP BY
   pk;
+-- k_residence_cov_1
+SELECT
+  r.*,
+  "cv"."c1",
+  "cv"."c2",
+  "cv"."c3",
+  "cv"."c4",
+  "cv"."c5",
+  "cv"."c6",
+  "cv"."c7",
+  "cv"."c8"
+FROM k_residence AS r
+LEFT JOIN cov_1 AS cv
+  ON "cv".pk = "r".pk;
 -- cov_2
 WITH periods AS (
   SELECT

@@ -48,8 +48,9 @@ WITH periods AS (
       "r"."residence_basis",
       "r"."arrival_date",
       "r"."cell",
-      "r"."w"
-    FROM k_residence AS r
+      "r"."w",
+      "r"."c4"
+    FROM k_residence_cov_1 AS r
     JOIN periods AS pr
       ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
   ) AS f
@@ -109,12 +110,10 @@ FROM (
         f.*,
         COALESCE((
           (
-            "cv"."c4" >> "f"."y" - 2022
+            "f"."c4" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k1
       FROM frame AS f
-      LEFT JOIN cov_1 AS cv
-        ON "cv".pk = "f".pk
     ) AS x
   ) AS rows
   WHERE

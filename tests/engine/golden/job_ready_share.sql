@@ -45,8 +45,11 @@ WITH periods AS (
     "r"."residence_basis",
     "r"."arrival_date",
     "r"."cell",
-    "r"."w"
-  FROM k_residence AS r
+    "r"."w",
+    "r"."c1",
+    "r"."c2",
+    "r"."c5"
+  FROM k_residence_cov_1 AS r
   JOIN periods AS pr
     ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
 )
@@ -97,22 +100,20 @@ FROM (
         f.*,
         COALESCE((
           (
-            "cv"."c1" >> "f"."y" - 2022
+            "f"."c1" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k1,
         COALESCE((
           (
-            "cv"."c2" >> "f"."y" - 2022
+            "f"."c2" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k2,
         COALESCE((
           (
-            "cv"."c5" >> "f"."y" - 2022
+            "f"."c5" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k3
       FROM frame AS f
-      LEFT JOIN cov_1 AS cv
-        ON "cv".pk = "f".pk
     ) AS x
     WHERE
       "x"."_k1" AND "x"."_k2"

@@ -48,8 +48,12 @@ WITH periods AS (
       "r"."residence_basis",
       "r"."arrival_date",
       "r"."cell",
-      "r"."w"
-    FROM k_residence AS r
+      "r"."w",
+      "r"."c4",
+      "r"."c5",
+      "r"."c7",
+      "r"."c8"
+    FROM k_residence_cov_1 AS r
     JOIN periods AS pr
       ON r.start <= pr.d AND COALESCE(r."end", CAST('9999-12-31' AS DATE)) >= pr.d
   ) AS f
@@ -119,27 +123,25 @@ FROM (
         f.*,
         COALESCE((
           (
-            "cv"."c4" >> "f"."y" - 2022
+            "f"."c4" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k1,
         COALESCE((
           (
-            "cv"."c7" >> "f"."y" - 2022
+            "f"."c7" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k2,
         COALESCE((
           (
-            "cv"."c8" >> "f"."y" - 2022
+            "f"."c8" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k3,
         COALESCE((
           (
-            "cv"."c5" >> "f"."y" - 2022
+            "f"."c5" >> "f"."y" - 2022
           ) & 1
         ) = 1, FALSE) AS _k4
       FROM frame AS f
-      LEFT JOIN cov_1 AS cv
-        ON "cv".pk = "f".pk
     ) AS x
     WHERE
       (
