@@ -431,6 +431,20 @@ def repeat_residents() -> exp.Expr:
     )
 
 
+def collect_coverage(spec: ComputeSpec, as_of: date, coverage: Coverage) -> None:
+    """Register in `coverage` every "on the date" set the point-frame indicator `spec` reads.
+
+    The plan's first pass: `coverage` must be complete before any indicator is compiled
+    against it. Only predicates read coverage, so only they are compiled here, in the order
+    `cube_query` compiles them (which names the columns).
+    """
+    ctx = Context(as_of, point=True, coverage=coverage)
+    for predicate in spec.population:
+        compile_predicate(predicate, ctx)
+    if spec.numerator is not None:
+        compile_predicate(spec.numerator, ctx)
+
+
 def cube_query(
     spec: ComputeSpec,
     as_of: date,
@@ -633,9 +647,10 @@ def residence_persons() -> exp.Expr:
     join order puts the persons join after the expansion (tens of millions of rows); built
     once per run, every residence frame reads it without any join.
     """
+    # the key rather than the 20-character id: copying text is most of the cost of the table
     query = (
         sqlglot.select(
-            exp.Column(this=exp.Star(), table=exp.to_identifier("r")),
+            *[col(c, "r") for c in ("person_id", "municipality", "start", "end")],
             *[col(c, "p") for c in (*PERSON_COLUMNS, "cell", "w")],
         )
         .from_(exp.alias_(exp.to_table("residence_spells"), "r"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import sqlglot
 from sqlglot import exp
 
 #: the DuckDB type of each kind of column `constant_table` recognises
@@ -115,3 +116,26 @@ def constant_table(query: exp.Expr) -> ConstantTable | None:
             for r in rows
         ]
     return ConstantTable(columns, tuple(str(k) for k in kinds), tuple(rows))
+
+
+def values_query(table: ConstantTable) -> exp.Expr:
+    """`SELECT * FROM (VALUES …) AS m(columns)`: the rows of `table` as a query."""
+    rows = [
+        exp.Tuple(expressions=[_literal_node(v) for v in row])  # built directly: no copies
+        for row in table.rows
+    ]
+    return sqlglot.select("*").from_(exp.values(rows, alias="m", columns=list(table.columns)))
+
+
+def _literal_node(value: Any) -> exp.Expr:
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(value)
+    if isinstance(value, date):
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
+    raise TypeError(f"not a constant: {value!r}")

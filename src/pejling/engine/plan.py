@@ -29,6 +29,7 @@ from pejling.engine.compiler import (
     REPEAT_RESIDENTS,
     RESIDENCE_PERSONS,
     PeriodRow,
+    collect_coverage,
     coverage_query,
     coverage_residence,
     cube_query,
@@ -39,6 +40,7 @@ from pejling.engine.compiler import (
     residence_coverage,
     residence_persons,
 )
+from pejling.engine.constants import ConstantTable, values_query
 from pejling.engine.groups import membership
 from pejling.engine.predicates import Coverage
 from pejling.spec.compute import ComputeSpec, Frame
@@ -49,16 +51,40 @@ RESULT = "agg"
 CARRY_FROM = 3
 
 
-@dataclass(frozen=True)
 class Step:
-    """Materialise `query` as the temporary table `table` (DuckDB semantics)."""
+    """Materialise `query` as the temporary table `table` (DuckDB semantics).
 
-    table: str
-    query: exp.Expr
+    A table of constants (group membership) is given by its rows (`constant`); engines load the
+    rows directly, and its VALUES query is built only when something asks for it (Spark's
+    fallback, the golden SQL), since building thousands of rows as a tree costs a noticeable
+    fraction of a small run.
+    """
+
+    __slots__ = ("_query", "constant", "table")
+
+    def __init__(
+        self, table: str, query: exp.Expr | None = None, constant: ConstantTable | None = None
+    ) -> None:
+        if (query is None) == (constant is None):
+            raise ValueError("a step is a query or a table of constants")
+        self.table = table
+        self._query = query
+        self.constant = constant
+
+    @property
+    def query(self) -> exp.Expr:
+        """The step as a query (for a table of constants, its VALUES list)."""
+        if self._query is None:
+            assert self.constant is not None
+            self._query = values_query(self.constant)
+        return self._query
 
     def sql(self, dialect: str = "duckdb") -> str:
         """The query in `dialect`."""
         return self.query.sql(dialect=dialect)
+
+    def __repr__(self) -> str:
+        return f"Step({self.table!r})"
 
 
 @dataclass(frozen=True)
@@ -99,8 +125,8 @@ def plan_run(
     """The whole run: keyed tables, one coverage table per set of reference dates, indicators.
 
     Point-frame indicators measured on the same dates share a coverage table (see
-    `predicates.Coverage`). Each is compiled twice: the first pass collects the predicates
-    every indicator needs, so that the table is complete before any indicator reads it.
+    `predicates.Coverage`). Their predicates are compiled first (`collect_coverage`), so
+    that the table is complete before any indicator is compiled against it.
     """
     groups: dict[tuple[PeriodRow, ...], Coverage] = {}
     of_spec: dict[str, Coverage] = {}
@@ -111,7 +137,7 @@ def plan_run(
                 key, Coverage(f"cov_{len(groups) + 1}", min(p.year for p in key) if key else 0)
             )
             of_spec[indicator] = coverage
-            cube_query(spec, as_of, first_year, coverage)
+            collect_coverage(spec, as_of, coverage)
     # joining the bits to the residence spells costs about what one indicator's join saves
     readers: dict[str, int] = {}
     for coverage in of_spec.values():
@@ -130,7 +156,7 @@ def plan_run(
         rows = tuple(membership(spec))
         if rows not in memberships:
             memberships[rows] = f"gm_{len(memberships) + 1}"
-            shared.append(Step(memberships[rows], _membership_values(rows)))
+            shared.append(Step(memberships[rows], constant=_membership_values(rows)))
         gm_of[indicator] = memberships[rows]
     for key, coverage in groups.items():
         if coverage.columns:
@@ -169,20 +195,14 @@ def _needed(shared: list[Step], plans: tuple[IndicatorPlan, ...]) -> tuple[Step,
     return tuple(step for step in shared if step.table in wanted)
 
 
-def _membership_values(members: Sequence[Sequence[str | bool]]) -> exp.Expr:
-    """The group membership of every cube cell as a VALUES table `gm` (see engine.groups)."""
-    # nodes built directly: the builders copy every literal, which took most of a second
-    rows = [
-        exp.Tuple(
-            expressions=[
-                exp.Boolean(this=v) if isinstance(v, bool) else exp.Literal.string(v)
-                for v in member
-            ]
-        )
-        for member in members
-    ]
-    values = exp.values(rows, alias="m", columns=["grp", *DIMENSIONS])
-    return sqlglot.select("*").from_(values)
+def _membership_values(members: Sequence[Sequence[str | bool]]) -> ConstantTable:
+    """The group membership of every cube cell as a table of constants `gm` (engine.groups)."""
+    columns = ("grp", *DIMENSIONS)
+    kinds = tuple(
+        "boolean" if any(isinstance(m[i], bool) for m in members) else "string"
+        for i in range(len(columns))
+    )
+    return ConstantTable(columns, kinds, tuple(tuple(m) for m in members))
 
 
 def _aggregate(spec: ComputeSpec, ranges: Sequence[tuple[int, int]], gm: str = "gm") -> exp.Expr:
@@ -226,6 +246,6 @@ def indicator_plan(
     """
     steps = [Step("cube", cube_query(spec, as_of, first_year, coverage, repeats))]
     if gm is None:
-        steps.append(Step("gm", _membership_values(membership(spec))))
+        steps.append(Step("gm", constant=_membership_values(membership(spec))))
     steps.append(Step(RESULT, _aggregate(spec, ranges, gm or "gm")))
     return IndicatorPlan(indicator, tuple(steps))

@@ -187,7 +187,7 @@ def materialise(con: duckdb.DuckDBPyConnection, step: Step) -> None:
     membership) from its rows, bound as lists, rather than parsed from a VALUES list."""
     from pejling.engine.constants import DUCKDB_TYPES, constant_table
 
-    constant = constant_table(step.query)
+    constant = step.constant or constant_table(step.query)
     if constant is None or not constant.rows:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {step.table} AS {step.sql()}")
         return

@@ -842,7 +842,7 @@ class SparkRunner:
         every indicator reads); a step read once is left as a view, and Spark plans it into
         the query that reads it. A table of constants is handed to Spark as rows, in memory.
         """
-        constants = [constant_table(step.query) for step in steps]
+        constants = [step.constant or constant_table(step.query) for step in steps]
         reads: Counter[str] = Counter()
         for step, constant in zip(steps, constants, strict=True):
             if constant is None:  # a table of constants reads no table
@@ -916,6 +916,9 @@ def renamed(steps: Sequence[Step], suffix: str) -> tuple[Step, ...]:
     names = {step.table for step in steps}
     out = []
     for step in steps:
+        if step.constant is not None:
+            out.append(Step(f"{step.table}_{suffix}", constant=step.constant))
+            continue
         query = step.query
         if constant_table(query) is None:
             query = query.copy()

@@ -49,7 +49,10 @@ SELECT
 FROM persons AS p;
 -- k_residence
 SELECT
-  r.*,
+  "r".pk,
+  "r"."municipality",
+  "r"."start",
+  "r"."end",
   "p"."birth_date",
   "p"."origin",
   "p"."western",
