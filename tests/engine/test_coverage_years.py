@@ -148,6 +148,7 @@ def test_education_completed_by_the_date(month: int, day: int) -> None:
                 (d, "youth", "completed"),  # another level
                 (d, "higher", "dropped_out"),
                 (None, "higher", "ongoing"),
+                (None, "higher", "completed"),  # completed without an end: never counted
             ]
         ):
             pk = i * 10 + j

@@ -82,3 +82,19 @@ def test_every_observation_is_as_recorded(computed: Path) -> None:
     assert sorted(got) == sorted(want), "the set of computed indicators changed"
     differing = [i for i in sorted(want) if got[i] != want[i]]
     assert not differing, "\n".join(f"{i}: got {got[i]}, want {want[i]}" for i in differing)
+
+
+@pytest.mark.parametrize("carry_from", [1, 99])
+def test_carried_and_joined_coverage_bits_agree(
+    computed: Path, tmp_path: Path, carry_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Coverage bits read from the frame rows (carried, `compiler.residence_coverage`) or
+    joined per indicator give the same observations: every coverage table carried (1), none (99)."""
+    from pejling.engine import plan
+
+    monkeypatch.setattr(plan, "CARRY_FROM", carry_from)
+    db = tmp_path / "again.duckdb"
+    db.write_bytes(computed.read_bytes())
+    with Store.open(db) as store:
+        compute_all(store, load_catalog(), as_of=date(2024, 12, 31), cohort_ranges=COHORTS)
+    assert fingerprint(db) == json.loads(GOLDEN.read_text(encoding="utf-8"))

@@ -153,3 +153,24 @@ def test_cli_computes_on_spark(
     assert computed[1] == 1
     assert logged == ("register as of 2024-12-31 (Spark)",)
     assert not spark.sparkContext._jsc.sc().isStopped()  # a running session is left running
+
+
+def test_a_register_exported_before_the_person_key_is_refused(
+    spark: SparkSession, stores: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """A Parquet folder without `pk` (exported by an older pejling) gets a clear error."""
+    import duckdb
+
+    from pejling.engine.spark import load_register
+    from pejling.errors import UserError
+
+    _, _, parquet = stores
+    old = tmp_path / "old"
+    old.mkdir()
+    source = str(parquet / "persons.parquet").replace("'", "''")
+    target = str(old / "persons.parquet").replace("'", "''")
+    duckdb.sql(
+        f"COPY (SELECT * EXCLUDE (pk) FROM read_parquet('{source}')) TO '{target}' (FORMAT parquet)"
+    )
+    with pytest.raises(UserError, match="export-parquet"):
+        load_register(spark, str(old), cache=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pejling.register.importer import import_register
 from pejling.register.tables import TABLES
@@ -59,7 +60,7 @@ def test_persons_alone_keeps_old_keys_gives_new_and_forgets_gone(tmp_path: Path)
         assert after[a_id] == before[a_id]  # kept
         assert len(after) == 2  # B forgotten: no pseudonym outlives the register
         (c_id,) = set(after) - set(before)
-        assert after[c_id] == max(before.values()) + 1  # the next free key, not a reused one
+        assert after[c_id] == max(before.values()) + 1  # the next key, not B's
         # persons alone once more (same people, new content): no key changes under the spells
         changed = without_b.replace("basic", "higher")
         import_register(store, [write(tmp_path / "c", {"persons.csv": changed})], KEY)
@@ -77,6 +78,7 @@ def test_a_store_from_before_the_key_is_migrated(tmp_path: Path) -> None:
         # take the file back to v4: drop what v5 added
         con = store.con
         con.execute("DROP TABLE person_keys")
+        con.execute("DROP SEQUENCE person_key_next")
         for table in TABLES:
             con.execute(f"ALTER TABLE {table.name} DROP COLUMN pk")
         con.execute(f"DELETE FROM schema_version WHERE version > {len(MIGRATIONS) - 1}")
@@ -94,3 +96,58 @@ def test_a_new_store_has_the_key_column_once() -> None:
     for table in TABLES:
         names = [r[0] for r in con.execute(f"DESCRIBE {table.name}").fetchall()]
         assert names.count("pk") == 1, table.name
+
+
+def test_a_forgotten_persons_key_is_never_given_again(tmp_path: Path) -> None:
+    """{A, B}, then {A}, then {A, C} in three imports: C must not get B's number, or a stale
+    spells file of B's could be read as C's."""
+    lines = PERSONS.strip().split("\n")
+    header, with_a = lines[0], [ln for ln in lines[1:] if CPR_B not in ln]
+    residence_a = "\n".join(ln for ln in RESIDENCE.strip().split("\n") if CPR_B not in ln) + "\n"
+    with Store.open(tmp_path / "ws.duckdb") as store:
+        import_register(
+            store,
+            [write(tmp_path / "a", {"persons.csv": PERSONS, "residence_spells.csv": RESIDENCE})],
+            KEY,
+        )
+        first = keys(store)
+        only_a = "\n".join([header, *with_a]) + "\n"
+        import_register(
+            store,
+            [write(tmp_path / "b", {"persons.csv": only_a, "residence_spells.csv": residence_a})],
+            KEY,
+        )
+        import_register(store, [write(tmp_path / "c", {"persons.csv": only_a + NEW_PERSON})], KEY)
+        third = keys(store)
+    (c_id,) = set(third) - set(first)
+    assert third[c_id] not in first.values()
+
+
+def test_a_failed_write_gives_no_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keys are given in the import's transaction: a batch that fails while writing leaves
+    person_keys (and every table) as it was."""
+    from pejling.register import importer
+
+    with Store.open(tmp_path / "ws.duckdb") as store:
+        import_register(
+            store,
+            [write(tmp_path / "a", {"persons.csv": PERSONS, "residence_spells.csv": RESIDENCE})],
+            KEY,
+        )
+        before, rows = keys(store), keyed_rows(store)
+        real = importer.keyed_select
+
+        def failing(columns: str, source: str, import_id: int) -> str:
+            if source == "typed_employment_spells":
+                raise RuntimeError("the disk is full")
+            return real(columns, source, import_id)
+
+        monkeypatch.setattr(importer, "keyed_select", failing)
+        batch = write(
+            tmp_path / "b",
+            {"persons.csv": PERSONS + NEW_PERSON, "employment_spells.csv": EMPLOYMENT},
+        )
+        with pytest.raises(RuntimeError, match="disk is full"):
+            import_register(store, [batch], KEY)
+        assert keys(store) == before
+        assert keyed_rows(store) == rows

@@ -850,6 +850,9 @@ def _spell_years(spells: Spells, day: tuple[int, int, int], y0: int) -> exp.Expr
             last=num(last),
         ),
     ).from_(exp.alias_(spells.source.copy(), a))
+    # a spell without a start covers no date (greatest() would skip the NULL and start it in
+    # the first year): e.g. a completed education without an end date
+    years = years.where(exp.Not(this=exp.Is(this=col("start", a), expression=exp.null())))
     if spells.conditions:
         years = years.where(exp.and_(*[c.copy() for c in spells.conditions]))
     return (

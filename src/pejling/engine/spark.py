@@ -351,7 +351,7 @@ def load_register(spark: SparkSession, location: str, *, cache: bool = True) -> 
     column added to the store comes along). A table without a file is empty, as in a store that
     never received it. `cache`: keep the tables in memory (every indicator reads them again).
     """
-    from pejling.register.tables import TABLES
+    from pejling.register.tables import PERSON_KEY, TABLES
 
     schema: Schema = {}
     with _quiet():
@@ -370,6 +370,12 @@ def load_register(spark: SparkSession, location: str, *, cache: bool = True) -> 
                         "tables, as `pejling register export-parquet` writes them)"
                     ) from None
                 frame = spark.sql(spark_sql(_empty_table(table.name), schema))
+            if table.name == "persons" and PERSON_KEY not in frame.columns:
+                raise UserError(
+                    f"{location}: the register has no person key (`{PERSON_KEY}`): it was "
+                    "exported by an older pejling; export it again with `pejling register "
+                    "export-parquet`"
+                )
             if cache:
                 frame = frame.cache()
             frame.createOrReplaceTempView(table.name)

@@ -188,10 +188,10 @@ def _v5(con: duckdb.DuckDBPyConnection) -> None:
     Existing persons get keys in stored order; every register table's rows get their person's
     key. New stores have the `pk` column from v2 already (it is part of the stored form).
     """
-    from pejling.register.keys import CREATE_KEYS, KEYS_TABLE, give_keys
+    from pejling.register.keys import KEYS_TABLE, create_keys, give_keys
     from pejling.register.tables import PERSON_KEY, TABLES, create_table_sql
 
-    con.execute(CREATE_KEYS)
+    create_keys(con)
     give_keys(con, "persons")
     for table in TABLES:
         columns = [
