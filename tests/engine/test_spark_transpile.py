@@ -20,10 +20,10 @@ from tests.cli.test_register_cli import KEY_ENV, workspace
 from tests.register.test_import import CPR_A, CPR_B
 
 import pejling.engine.spark as spark_module
+from pejling.engine.constants import constant_table
 from pejling.engine.plan import plan_run
 from pejling.engine.spark import (
     check_available,
-    constant_table,
     java_version,
     local_settings,
     spark_sql,

@@ -126,7 +126,7 @@ def test_a_forgotten_persons_key_is_never_given_again(tmp_path: Path) -> None:
 def test_a_failed_write_gives_no_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The keys are given in the import's transaction: a batch that fails while writing leaves
     person_keys (and every table) as it was."""
-    from pejling.register import importer
+    from pejling.register.keys import keyed_select as real
 
     with Store.open(tmp_path / "ws.duckdb") as store:
         import_register(
@@ -135,14 +135,12 @@ def test_a_failed_write_gives_no_keys(tmp_path: Path, monkeypatch: pytest.Monkey
             KEY,
         )
         before, rows = keys(store), keyed_rows(store)
-        real = importer.keyed_select
-
         def failing(columns: str, source: str, import_id: int) -> str:
             if source == "typed_employment_spells":
                 raise RuntimeError("the disk is full")
             return real(columns, source, import_id)
 
-        monkeypatch.setattr(importer, "keyed_select", failing)
+        monkeypatch.setattr("pejling.register.importer.keyed_select", failing)
         batch = write(
             tmp_path / "b",
             {"persons.csv": PERSONS + NEW_PERSON, "employment_spells.csv": EMPLOYMENT},
