@@ -135,6 +135,7 @@ def test_a_failed_write_gives_no_keys(tmp_path: Path, monkeypatch: pytest.Monkey
             KEY,
         )
         before, rows = keys(store), keyed_rows(store)
+
         def failing(columns: str, source: str, import_id: int) -> str:
             if source == "typed_employment_spells":
                 raise RuntimeError("the disk is full")
