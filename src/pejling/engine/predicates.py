@@ -278,16 +278,23 @@ def _in_programme(arg: Any, ctx: Context) -> exp.Expr:
     return cond if arg else exp.Not(this=cond)
 
 
+def _by_date(table: str, alias: str, column: str) -> exp.Select:
+    """(person_id, y): each row of `table` with every reference date on or after its `column`."""
+    return (
+        sqlglot.select(col("person_id", alias), col("y", "pq"))
+        .from_(exp.alias_(exp.to_table(table), alias))
+        .join(
+            exp.alias_(exp.to_table("periods"), "pq"),
+            on=exp.LTE(this=col(column, alias), expression=col("d", "pq")),
+        )
+    )
+
+
 def _job_ready(arg: Any, ctx: Context) -> exp.Expr:
     """The latest assessment on or before the date is job_ready."""
     if ctx.coverage is not None:
         ready = (
-            sqlglot.select(col("person_id", "j"), col("y", "pq"))
-            .from_(exp.alias_(exp.to_table("job_readiness"), "j"))
-            .join(
-                exp.alias_(exp.to_table("periods"), "pq"),
-                on=exp.LTE(this=col("date", "j"), expression=col("d", "pq")),
-            )
+            _by_date("job_readiness", "j", "date")
             .group_by(col("person_id", "j"), col("y", "pq"))
             .having(
                 exp.EQ(
@@ -336,14 +343,8 @@ def _education_completed(arg: Any, ctx: Context) -> exp.Expr:
     if ctx.coverage is not None:
         # completed on or before the date: from its completion on, for good — a spell that
         # starts at the education's end and never ends
-        query = (
-            sqlglot.select(col("person_id", "u"), col("y", "pq"))
-            .from_(exp.alias_(exp.to_table("education_spells"), "u"))
-            .join(
-                exp.alias_(exp.to_table("periods"), "pq"),
-                on=exp.LTE(this=col("end", "u"), expression=col("d", "pq")),
-            )
-            .where(exp.and_(*[c.copy() for c in conditions]))
+        query = _by_date("education_spells", "u", "end").where(
+            exp.and_(*[c.copy() for c in conditions])
         )
         completed = sqlglot.parse_one(
             'SELECT person_id, "end" AS start, CAST(NULL AS DATE) AS "end", level, outcome '

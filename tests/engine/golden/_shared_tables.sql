@@ -43912,7 +43912,8 @@ FROM (
         END AS hi
       FROM benefit_spells AS b
       WHERE
-        "b"."benefit" IN ('integration_benefit', 'self_support_benefit')
+        NOT "b"."start" IS NULL
+        AND "b"."benefit" IN ('integration_benefit', 'self_support_benefit')
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -43956,6 +43957,8 @@ FROM (
           )
         END AS hi
       FROM programme_spells AS g
+      WHERE
+        NOT "g"."start" IS NULL
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44000,7 +44003,8 @@ FROM (
         END AS hi
       FROM activation_offers AS o
       WHERE
-        "o"."offer" IN ('company_internship', 'wage_subsidy', 'igu')
+        NOT "o"."start" IS NULL
+        AND "o"."offer" IN ('company_internship', 'wage_subsidy', 'igu')
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44044,6 +44048,8 @@ FROM (
           )
         END AS hi
       FROM employment_spells AS e
+      WHERE
+        NOT "e"."start" IS NULL
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44095,7 +44101,7 @@ FROM (
         FROM job_readiness
       ) AS j
       WHERE
-        "j"."assessment" = 'job_ready'
+        NOT "j"."start" IS NULL AND "j"."assessment" = 'job_ready'
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44140,7 +44146,8 @@ FROM (
         END AS hi
       FROM benefit_spells AS b
       WHERE
-        "b"."benefit" IN (
+        NOT "b"."start" IS NULL
+        AND "b"."benefit" IN (
           'integration_benefit',
           'self_support_benefit',
           'cash_benefit',
@@ -44194,7 +44201,7 @@ FROM (
         END AS hi
       FROM benefit_spells AS b
       WHERE
-        "b"."benefit" IN ('unemployment_insurance')
+        NOT "b"."start" IS NULL AND "b"."benefit" IN ('unemployment_insurance')
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44239,7 +44246,8 @@ FROM (
         END AS hi
       FROM benefit_spells AS b
       WHERE
-        "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
+        NOT "b"."start" IS NULL
+        AND "b"."benefit" IN ('cash_benefit', 'integration_benefit', 'self_support_benefit')
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44337,7 +44345,10 @@ FROM (
         FROM education_spells
       ) AS u
       WHERE
-        "u"."level" IN ('higher') AND "u"."outcome" = 'completed'
+        NOT "u"."start" IS NULL
+        AND (
+          "u"."level" IN ('higher') AND "u"."outcome" = 'completed'
+        )
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44384,7 +44395,10 @@ FROM (
         FROM education_spells
       ) AS u
       WHERE
-        "u"."level" IN ('youth', 'higher') AND "u"."outcome" = 'completed'
+        NOT "u"."start" IS NULL
+        AND (
+          "u"."level" IN ('youth', 'higher') AND "u"."outcome" = 'completed'
+        )
     ) AS r
     WHERE
       r.lo <= r.hi
@@ -44457,6 +44471,8 @@ FROM (
           )
         END AS hi
       FROM programme_spells AS g
+      WHERE
+        NOT "g"."start" IS NULL
     ) AS r
     WHERE
       r.lo <= r.hi
