@@ -47,6 +47,9 @@ HEAVY = (
     "pejling.national",
     "pejling.engine",
     "pejling.register",
+    "django",
+    "gunicorn",
+    "pejling.web",
 )
 
 

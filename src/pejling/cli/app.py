@@ -54,6 +54,7 @@ LAZY = {
         LazyCommand("target", "pejling.cli.similar_cmd", "target"),
         LazyCommand("municipalities", "pejling.cli.sources_cmd", "municipalities_cmd"),
         LazyCommand("grants", "pejling.cli.grants_cmd", "grants"),
+        LazyCommand("serve", "pejling.cli.serve_cmd", "serve"),
         LazyCommand("fetch", "pejling.cli.sources_cmd", "fetch_app", group=True),
         LazyCommand("sources", "pejling.cli.sources_cmd", "sources_app", group=True),
         LazyCommand("disclosure", "pejling.cli.disclosure_cmd", "disclosure_app", group=True),

@@ -1,0 +1,127 @@
+"""The web application's own data: organisations, memberships and the audit log.
+
+The policies, figures and verdicts are not here: they stay in the workspace (YAML and the
+DuckDB store) and are read through the report model, so the command line and the web agree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from pejling.web.roles import CHOICES
+
+NATIONAL = 0
+
+
+class Organisation(models.Model):
+    """A municipality (by its code) or the national level (code 0)."""
+
+    code = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_national(self) -> bool:
+        """The national level: its members reach every municipality."""
+        return bool(self.code == NATIONAL)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation; a user may hold several."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    role = models.CharField(max_length=32, choices=CHOICES)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_role_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.role}"
+
+
+class AppendOnlyError(Exception):
+    """An audit event was to be changed or deleted; the log only grows."""
+
+
+class EventKind(StrEnum):
+    """What an audit event records (a plain enum: typed, and usable without Django)."""
+
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    GOAL_VIEW = "goal_view"
+
+    @property
+    def label(self) -> str:
+        """The Danish name the audit page shows."""
+        return {
+            "login": "log ind",
+            "login_failed": "mislykket log ind",
+            "logout": "log ud",
+            "goal_view": "målside vist",
+        }[self.value]
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses bulk changes and deletion (the ORM's paths around `save` and `delete`)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("the audit log is append-only: events are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("the audit log is append-only: events are never deleted")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError("the audit log is append-only: events are never changed")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from where: logins (and failed attempts), logouts, goal-page views.
+
+    Append-only through the ORM: saving an existing event, deleting one and the queryset's
+    bulk `update`/`delete` raise `AppendOnlyError`, and a user named in the log cannot be
+    deleted (deactivate the account instead). (A database administrator can still change
+    the table; a production setup should grant the application INSERT and SELECT only.)
+    """
+
+    Kind = EventKind
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=32, choices=[(k.value, k.label) for k in EventKind])
+    username = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    municipality = models.PositiveSmallIntegerField(null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only."""
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("the audit log is append-only: events are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Never."""
+        raise AppendOnlyError("the audit log is append-only: events are never deleted")

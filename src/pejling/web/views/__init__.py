@@ -1,0 +1,1 @@
+"""The pages: one module a page, each view declaring its access (`pejling.web.access`)."""

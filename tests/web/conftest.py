@@ -1,0 +1,83 @@
+"""Django for the web tests: settings from the environment as in production, on SQLite.
+
+The settings module reads `PEJLING_WORKSPACE` when imported, before the session's demo
+workspace exists, so it starts on an empty placeholder workspace and the `web_ws` fixture
+points the application at the demo workspace (`tests/conftest.py::demo_dir`). In a whole-suite run Django is then configured for
+the process, but only these tests use it (pytest-django's fixtures act on Django alone).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from pejling.workspace import Workspace
+
+_placeholder = Path(tempfile.mkdtemp(prefix="pejling-web-test-"))
+atexit.register(shutil.rmtree, _placeholder, True)
+Workspace.create(_placeholder / "ws", "web-test", 265)
+# the production settings module, with the defaults the tests check (a developer's own
+# PEJLING_WEB_* variables must not change what is tested); PEJLING_WEB_DATABASE_URL may name
+# another server (pytest-django makes its own test database there). The variables are set only
+# while Django reads its settings, so no other test (or the subprocesses it starts) sees them.
+_TEST_ENV = {
+    "PEJLING_WORKSPACE": str(_placeholder / "ws"),
+    "PEJLING_WEB_SECRET_KEY": "test-only-not-a-secret-" + "x" * 40,
+    "PEJLING_WEB_ALLOWED_HOSTS": "testserver,localhost",
+    "PEJLING_WEB_DEBUG": None,
+    "PEJLING_WEB_SECURE_COOKIES": None,
+    "DJANGO_SETTINGS_MODULE": "pejling.web.settings",
+}
+_saved = {name: os.environ.get(name) for name in _TEST_ENV}
+for _name, _value in _TEST_ENV.items():
+    if _value is None:
+        os.environ.pop(_name, None)
+    else:
+        os.environ[_name] = _value
+
+import django  # noqa: E402
+
+try:
+    django.setup()
+finally:
+    for _name, _value in _saved.items():
+        if _value is None:
+            os.environ.pop(_name, None)
+        else:
+            os.environ[_name] = _value
+
+from django.contrib.auth.models import User  # noqa: E402
+from pytest_django.fixtures import Settings as SettingsWrapper  # noqa: E402
+
+from pejling.web.demo_users import organisation  # noqa: E402
+from pejling.web.models import Membership  # noqa: E402
+from pejling.web.roles import Role  # noqa: E402
+
+OWN = 265  # Roskilde: the demo users' municipality
+OTHER = 326  # Kalundborg: another municipality with policies in the demo
+PASSWORD = "en-lang-testadgangskode-42"
+
+
+@pytest.fixture
+def web_ws(demo_dir: Path, settings: SettingsWrapper) -> Path:
+    """The application serving the session's demo workspace."""
+    settings.PEJLING_WORKSPACE = demo_dir
+    return demo_dir
+
+
+def make_user(username: str, role: Role | None, code: int = OWN) -> User:
+    """A user with one membership (None: a user without any role)."""
+    user = User.objects.create_user(username, password=PASSWORD)
+    if role is not None:
+        Membership.objects.create(user=user, organisation=organisation(code), role=role)
+    return user
+
+
+def home_of(role: Role) -> int:
+    """The organisation a test user of this role belongs to."""
+    return 0 if role is Role.NATIONAL_ANALYST else OWN
