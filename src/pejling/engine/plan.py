@@ -6,10 +6,10 @@ a cached temporary view in Spark — after transpiling the tree to its dialect. 
 builds SQL of its own, so the two cannot drift apart.
 
 A run (`plan_run`) is its shared steps (tables several indicators read — the persons and their
-residence spells with cube cell and weight, coverage tables, group memberships — built once) followed by one `IndicatorPlan` per
-indicator, whose last step is the table `agg`: one row per group ×
-municipality (0 = the whole country) × period with Σ numerator, Σ denominator and the persons
-`n`. Turning `agg` into observations (value, unit, provenance, gap indicators) is small and is
+residence spells with cube cell and weight, coverage tables, group memberships — built once)
+followed by one `IndicatorPlan` per indicator, whose last step is the table `agg`: one row per
+group × municipality (0 = the whole country) × period with Σ numerator, Σ denominator and the
+persons `n`. Turning `agg` into observations (value, unit, provenance, gap indicators) is small and is
 done in the store by `engine.run` for every engine.
 """
 
@@ -182,7 +182,8 @@ def plan_run(
 def _needed(shared: list[Step], plans: tuple[IndicatorPlan, ...]) -> tuple[Step, ...]:
     """The shared steps some indicator reads, directly or through another shared step.
 
-    Why: a run of a few indicators (`--indicator`) should not key all ten register tables.
+    Why: a run of a few indicators (`--indicator`) should not build coverage tables or
+    repeat-resident lists that none of them reads.
     """
     wanted = {KEYED_PERSONS}
     for plan in plans:
