@@ -459,7 +459,7 @@ def test_initiative_only_goal() -> None:
     assert status.status is GoalStatusCode.INITIATIVE_ONLY
     assert not status.is_goal
     assert status.status_label() == "Indsatsmål – intet resultatmål"
-    assert "2 tiltag (1 i gang, 1 planlagt, 0 afsluttet)" in status.reason_da
+    assert "2 tiltag (1 i gang, 1 planlagt, 0 gennemført)" in status.reason_da
 
 
 def test_no_data_and_one_point() -> None:

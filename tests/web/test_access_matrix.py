@@ -1,7 +1,7 @@
 """Every URL pattern × every role × own/other municipality gets the expected status.
 
-The table below is the authorisation policy written out: a URL pattern the table does not
-list fails `test_every_url_pattern_is_in_the_table`, so a new page cannot ship without
+The tables (tests/web/access_*.py, one per area) are the authorisation policy written out: a
+URL pattern none of them lists fails `test_every_url_pattern_is_in_the_table`, so a new page cannot ship without
 someone deciding who may open it. Municipal roles belong to Roskilde (265); the national
 analyst to the national level (0); "other" is Kalundborg (326), which has its own policies.
 """
@@ -9,7 +9,6 @@ analyst to the national level (0); "other" is Kalundborg (326), which has its ow
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,51 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pejling.web.access import rule_of
 from pejling.web.roles import Role
-from tests.web.conftest import OTHER, OWN, home_of, make_user
-
-ANON = "anonym"
-NOROLE = "uden-rolle"
-R, E, D, N, A = (
-    Role.READER,
-    Role.EDITOR,
-    Role.DATA_STEWARD,
-    Role.NATIONAL_ANALYST,
-    Role.ADMINISTRATOR,
-)
-WHO: tuple[str | Role, ...] = (ANON, NOROLE, R, E, D, N, A)
-
-
-@dataclass(frozen=True)
-class Case:
-    """How to request one URL pattern for the own and the other municipality, and the
-    expected status for each kind of user (in the order of `WHO`)."""
-
-    own_kwargs: dict[str, object]
-    other_kwargs: dict[str, object] | None  # None: the page belongs to no municipality
-    own: tuple[int, ...]
-    other: tuple[int, ...] = ()
-    method: str = "get"
-
-
-READ_OWN = (302, 403, 200, 200, 200, 200, 200)
-READ_OTHER = (302, 403, 403, 403, 403, 200, 403)
+from tests.web import access_core, access_data, access_policy, access_work
+from tests.web.access_cases import ANON, NOROLE, WHO, Case
+from tests.web.conftest import OWN, home_of, make_user
 
 TABLE: dict[str, Case] = {
-    # a municipal user is sent on to their municipality; a national one chooses
-    "web:home": Case({}, None, (302, 403, 302, 302, 302, 200, 302)),
-    # a logged-in user is sent on from the login page
-    "web:login": Case({}, None, (200, 302, 302, 302, 302, 302, 302)),
-    # POST only: a GET (a link, an image) never logs anyone out
-    "web:logout": Case({}, None, (405,) * 7),
-    "web:overview": Case({"code": OWN}, {"code": OTHER}, READ_OWN, READ_OTHER),
-    "web:goal": Case(
-        {"code": OWN, "policy": "roskilde-2015", "anchor": "maal-3a"},
-        {"code": OTHER, "policy": "kalundborg-2019", "anchor": "maal-klare-krav"},
-        READ_OWN,
-        READ_OTHER,
-    ),
-    "web:audit": Case({}, None, (302, 403, 403, 403, 403, 403, 200)),
-    "web:static": Case({"path": "web/app.css"}, None, (200,) * 7),
+    **access_core.TABLE,
+    **access_policy.TABLE,
+    **access_data.TABLE,
+    **access_work.TABLE,
 }
 
 

@@ -158,7 +158,7 @@ def judge_goal(j: Judging, policy: Policy, theme: Theme, goal: Goal) -> GoalStat
     )  # fmt: skip
     if target.kind is TargetKind.NONE:
         inits = policy.initiatives_for(goal.id)
-        counts = {s: sum(1 for i in inits if i.status.value == s) for s in ("running", "planned", "ended")}  # fmt: skip
+        counts = {s: sum(1 for i in inits if i.status.value == s) for s in ("running", "planned", "ended", "stopped")}  # fmt: skip
         return evolve(
             head,
             status=GoalStatusCode.INITIATIVE_ONLY,

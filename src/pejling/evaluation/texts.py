@@ -49,6 +49,14 @@ def source_name(value: ValueAt | None, lang: str) -> str:
     return value.source or value.series
 
 
+def _stopped(counts: Mapping[str, int], en: bool) -> str:
+    """ ", 1 stopped" — only when an initiative was stopped (most policies have none)."""
+    n = counts.get("stopped", 0)
+    if not n:
+        return ""
+    return f", {n} stopped" if en else f", {n} stoppet"
+
+
 def _period(p: Period | None, lang: str) -> str:
     if p is None:
         return "–"
@@ -307,7 +315,7 @@ def reason_text(s: GoalStatus, lang: str = "da") -> str:
             return (
                 f"Deliberately without a result target: {s.none_reason.rstrip('.')}. Followed "
                 f"through {n} initiatives ({c.get('running', 0)} running, {c.get('planned', 0)} "
-                f"planned, {c.get('ended', 0)} ended)."
+                f"planned, {c.get('ended', 0)} completed{_stopped(c, en)})."
             )
         if not n:
             return (
@@ -317,7 +325,7 @@ def reason_text(s: GoalStatus, lang: str = "da") -> str:
         return (
             f"Indsatsmål uden resultatmål: {s.none_reason.rstrip('.')}. Følges via {n} tiltag "
             f"({c.get('running', 0)} i gang, {c.get('planned', 0)} planlagt, "
-            f"{c.get('ended', 0)} afsluttet)."
+            f"{c.get('ended', 0)} gennemført{_stopped(c, en)})."
         )
     if code is Reason.NO_INDICATOR:
         what = f"'{s.indicator_id}'" if s.indicator_id else ""

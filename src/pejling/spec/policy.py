@@ -56,9 +56,10 @@ NO_MUNICIPALITY = -1
 class InitiativeStatus(StrEnum):
     """Where an initiative (tiltag/indsats) stands."""
 
-    PLANNED = "planned"
-    RUNNING = "running"
-    ENDED = "ended"
+    PLANNED = "planned"  # planlagt
+    RUNNING = "running"  # i gang
+    ENDED = "ended"  # gennemført: carried out as planned
+    STOPPED = "stopped"  # stoppet: given up before it was carried out
 
 
 class IndicatorRef(StrictModel):
@@ -229,7 +230,11 @@ class CooperationAgreement(StrictModel):
 
 
 class Initiative(StrictModel):
-    """An initiative (tiltag / indsats) meant to move one or more goals."""
+    """An initiative (tiltag / indsats) meant to move one or more goals.
+
+    `follow_up` is the date of its next follow-up (opfølgning); the web application's worklist
+    shows the initiatives whose follow-up is due.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
@@ -238,6 +243,7 @@ class Initiative(StrictModel):
     owner: str | None = None
     partners: list[str] = Field(default_factory=list)
     status: InitiativeStatus
+    follow_up: date | None = None
     start: PeriodField | None = None
     end: PeriodField | None = None
     cooperation_agreement: CooperationAgreement | None = None

@@ -61,6 +61,16 @@ class EventKind(StrEnum):
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
     GOAL_VIEW = "goal_view"
+    POLICY_CHANGE = "policy_change"  # a new policy version saved in the web application
+    POLICY_OUTSIDE = "policy_outside"  # a policy file found changed outside the application
+    POLICY_IMPORT = "policy_import"  # a policy YAML file uploaded as a new version
+    POLICY_EXPORT = "policy_export"  # a policy version downloaded as YAML
+    UPLOAD = "upload"  # a data file uploaded and queued for import
+    IMPORT_DONE = "import_done"  # a background import finished (imported, unchanged, rejected)
+    REPORT = "report"  # an annual report generated or downloaded
+    PUBLISH = "publish"  # the public site built
+    NATIONAL_VIEW = "national_view"  # the national comparison opened
+    USER_CHANGE = "user_change"  # a user or membership created, changed or deactivated
 
     @property
     def label(self) -> str:
@@ -70,6 +80,16 @@ class EventKind(StrEnum):
             "login_failed": "mislykket log ind",
             "logout": "log ud",
             "goal_view": "målside vist",
+            "policy_change": "politik ændret",
+            "policy_outside": "politik ændret uden for pejling web",
+            "policy_import": "politik indlæst fra YAML",
+            "policy_export": "politik hentet som YAML",
+            "upload": "datafil sendt til indlæsning",
+            "import_done": "indlæsning afsluttet",
+            "report": "rapport dannet eller hentet",
+            "publish": "offentligt site dannet",
+            "national_view": "national sammenligning vist",
+            "user_change": "bruger ændret",
         }[self.value]
 
 
@@ -125,3 +145,52 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Never."""
         raise AppendOnlyError("the audit log is append-only: events are never deleted")
+
+
+class PolicyVersion(models.Model):
+    """One version of a policy file: the whole YAML text, who saved it, when and why.
+
+    The file in the workspace (`policies/*.yaml`) stays the one source of truth that every
+    command reads; this table is its history (docs/architecture.md, "Policies"). Number 1 is
+    the file as the application first found it; a file changed outside the application is
+    recorded as a new version with `origin = outside` before anyone may edit it further.
+    Versions are never changed or deleted.
+    """
+
+    class Origin(models.TextChoices):
+        FOUND = "found", "fundet i arbejdsområdet"
+        WEB = "web", "gemt i pejling web"
+        OUTSIDE = "outside", "ændret uden for pejling web"
+        IMPORT = "import", "indlæst fra YAML-fil"
+
+    policy_id = models.CharField(max_length=100, db_index=True)
+    number = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=255)
+    municipality = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["policy_id", "-number"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["policy_id", "number"], name="one_number_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only: a version, once saved, is history."""
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("policy versions are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Never."""
+        raise AppendOnlyError("policy versions are never deleted")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from pejling.web.routes import data, policy, work
 from pejling.web.views import assets, audit_log, auth, goal, home, overview
 
 routes = [
@@ -15,6 +16,9 @@ routes = [
     path("kommune/<int:code>/maal/<str:policy>/<str:anchor>/", goal.goal, name="goal"),
     path("revision/", audit_log.audit_log, name="audit"),
     path("static/<path:path>", assets.static, name="static"),
+    *policy.routes,
+    *data.routes,
+    *work.routes,
 ]
 
 #: every name lives in the namespace `web` ("web:overview"), as the templates reverse them

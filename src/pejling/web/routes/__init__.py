@@ -1,0 +1,1 @@
+"""The application's URL patterns by area, one module each (joined in `pejling.web.urls`)."""
