@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pejling.spec.lint.check import RULES, lint_file, lint_files, lint_policy
+    from pejling.spec.lint.check import RULES, lint_file, lint_files, lint_policy, lint_text
     from pejling.spec.lint.issue import LintIssue
 
-__all__ = ["RULES", "LintIssue", "lint_file", "lint_files", "lint_policy"]
+__all__ = ["RULES", "LintIssue", "lint_file", "lint_files", "lint_policy", "lint_text"]
 
 
 def __getattr__(name: str) -> Any:

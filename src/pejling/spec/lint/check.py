@@ -6,8 +6,11 @@ Imported by the package `pejling.spec.lint` when first used (see its docstring).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pejling.errors import SpecError
+from pydantic import ValidationError
+
+from pejling.errors import Problem, SpecError
 from pejling.spec.catalog import Catalog
 from pejling.spec.lint.issue import LintIssue
 from pejling.spec.lint.rules import (
@@ -19,12 +22,12 @@ from pejling.spec.lint.rules import (
     check_policy,
     check_references,
 )
-from pejling.spec.load import load_model
+from pejling.spec.load import load_model_text
 from pejling.spec.policy import Policy
 from pejling.spec.types import Severity
-from pejling.spec.yaml_source import SourceMap
+from pejling.spec.yaml_source import SourceMap, load_yaml_text, read_yaml_text
 
-__all__ = ["RULES", "LintIssue", "lint_file", "lint_files", "lint_policy"]
+__all__ = ["RULES", "LintIssue", "lint_file", "lint_files", "lint_policy", "lint_text"]
 
 
 def lint_policy(policy: Policy, source: SourceMap, catalog: Catalog) -> list[LintIssue]:
@@ -76,14 +79,63 @@ def lint_file(
     path: Path, catalog: Catalog, display_name: str | None = None
 ) -> tuple[Policy | None, list[LintIssue]]:
     """Load and lint one policy file; loading problems become `schema` errors."""
+    name = display_name or str(path)
     try:
-        policy, source = load_model(Policy, path, display_name)
+        text = read_yaml_text(path, name)
     except SpecError as exc:
-        return None, [
-            LintIssue(p.location, Severity.ERROR, "schema", _schema_message(p.render(), p.location))
-            for p in exc.problems
-        ]
+        return None, [_schema_issue(p, ()) for p in exc.problems]
+    return lint_text(text, catalog, name)
+
+
+def lint_text(text: str, catalog: Catalog, name: str) -> tuple[Policy | None, list[LintIssue]]:
+    """Lint a policy's text (a file's, or an editor's draft) named `name` in locations.
+
+    Schema problems carry the YAML path pydantic reports, so an editor can show each one next
+    to its field; the messages are those of `pejling.spec.load` (what `pejling lint` prints).
+    """
+    try:
+        policy, source = load_model_text(Policy, text, name)
+    except SpecError as exc:
+        return None, _schema_issues(text, name, exc)
     return policy, lint_policy(policy, source, catalog)
+
+
+def _schema_issues(text: str, name: str, exc: SpecError) -> list[LintIssue]:
+    """The loading problems as `schema` errors, each with its YAML path when known."""
+    try:
+        loaded = load_yaml_text(text, name)
+    except SpecError:  # a YAML syntax error: no path
+        return [_schema_issue(p, (), "syntax") for p in exc.problems]
+    if not isinstance(loaded.data, dict):
+        return [_schema_issue(p, ()) for p in exc.problems]
+    try:
+        Policy.model_validate(loaded.data)
+    except ValidationError as err:
+        errors = err.errors()
+        if len(errors) == len(exc.problems):
+            return [
+                _schema_issue(p, tuple(e.get("loc", ())), _kind(p, e))
+                for p, e in zip(exc.problems, errors, strict=True)
+            ]
+    return [_schema_issue(p, ()) for p in exc.problems]
+
+
+def _kind(problem: Problem, error: Any) -> str:
+    """The problem's kind, telling an enum value from other bad values."""
+    if error.get("type") == "enum":
+        return "enum"
+    return problem.code or "bad-value"
+
+
+def _schema_issue(problem: Problem, path: tuple[str | int, ...], code: str = "") -> LintIssue:
+    return LintIssue(
+        problem.location,
+        Severity.ERROR,
+        "schema",
+        _schema_message(problem.render(), problem.location),
+        path=path,
+        code=code or problem.code,
+    )
 
 
 def _schema_message(rendered: str, location: str) -> str:

@@ -18,6 +18,8 @@ class LintIssue:
     suggestion: str = ""
     subject: str = ""  # id of the goal / initiative / theme concerned
     accepted: str = ""  # reason, when an `accept` entry downgraded an error
+    path: tuple[str | int, ...] = ()  # where in the YAML document (for an editor's fields)
+    code: str = ""  # a schema problem's kind: unknown-key, missing-key, bad-value, enum, syntax
 
     def downgraded(self, reason: str) -> LintIssue:
         """The same issue as a warning, carrying the policy's reason for accepting it."""

@@ -93,7 +93,13 @@ class Context:
     ) -> LintIssue:  # fmt: skip
         """An issue of `rule` located at the YAML path."""
         return LintIssue(
-            self.source.where(path), RULES[rule].severity, rule, message, suggestion, subject
+            self.source.where(path),
+            RULES[rule].severity,
+            rule,
+            message,
+            suggestion,
+            subject,
+            path=tuple(path),
         )
 
     def goal_issue(

@@ -1,0 +1,60 @@
+"""What the policy pages share: who edits, which policy a URL names, and the version lookups.
+
+A policy belongs to the municipality in its file (`municipality:`); a URL naming a policy of
+another municipality, or a national policy (scope national: every municipality's goals, not
+one municipality's to edit), is not found (404), so no page shows or changes another
+municipality's policy under the wrong code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.urls import resolve, reverse
+
+from pejling.web.access import reaches, rule_of
+from pejling.web.goals import workspace
+from pejling.web.models import PolicyVersion
+from pejling.web.policy_versions import PolicyFile, find, sync
+from pejling.web.roles import Role
+from pejling.workspace import Workspace
+
+EDITORS = frozenset({Role.EDITOR, Role.ADMINISTRATOR})
+
+
+def policy_of(code: int, policy_id: str, request: HttpRequest) -> tuple[Workspace, PolicyFile]:
+    """The workspace and the municipality's policy file, its history brought up to date
+    (a file changed outside the application becomes a version first); 404 when the policy
+    is not this municipality's."""
+    ws = workspace()
+    sync(ws, request)
+    found = find(ws, policy_id)
+    if found is None or found.national or found.municipality != code:
+        raise Http404("Politikken findes ikke i denne kommune.")
+    return ws, found
+
+
+def version_of(policy_id: str, number: int) -> PolicyVersion:
+    """One stored version (404 when there is none)."""
+    found: PolicyVersion | None = PolicyVersion.objects.filter(
+        policy_id=policy_id, number=number
+    ).first()
+    if found is None:
+        raise Http404("Versionen findes ikke.")
+    return found
+
+
+def may(request: HttpRequest, name: str, **kwargs: Any) -> bool:
+    """Whether the user may open the page `name` (the view's own rule decides)."""
+    url = reverse(name, kwargs=kwargs)
+    rule = rule_of(resolve(url).func)
+    return rule is not None and reaches(request.user, rule, kwargs.get("code"))
+
+
+def author_name(user: Any) -> str:
+    """How a user is named in a comment or a version list."""
+    if user is None:
+        return ""
+    full = str(user.get_full_name()).strip() if hasattr(user, "get_full_name") else ""
+    return full or str(user.get_username())
