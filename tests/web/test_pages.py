@@ -23,6 +23,23 @@ def goal_rows(page: str) -> list[list[str]]:
     return [r for r in table_rows(page) if r[0] != "Tema"]
 
 
+KEY_FIGURE_TRENDS = {"rising": "Stigende", "falling": "Faldende", "unchanged": "Uændret"}
+
+
+def expected_trend(r: dict[str, Any]) -> str:
+    """The overview's trend word, from `pejling status -f json` (see views/overview.trend)."""
+    if r["suppressed"] or r["baseline"] is None or r["latest"] is None:
+        return "–"
+    if r["key_figure"]:
+        return KEY_FIGURE_TRENDS.get(r["status"], "–")
+    if r["latest_period"] == r["baseline_period"]:
+        return "–"
+    before, after = fmt_value(r["baseline"], r["unit"]), fmt_value(r["latest"], r["unit"])
+    if before == after:
+        return "Uændret"
+    return "Stigende" if r["latest"] > r["baseline"] else "Faldende"
+
+
 @pytest.fixture
 def status_json(run: Run, demo_dir: Path) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = json.loads(
@@ -46,9 +63,11 @@ def test_overview_shows_the_statuses_of_pejling_status(
     rows = goal_rows(page)
     want = [r for r in status_json if r["municipality"] == OWN]
     assert len(rows) == len(want) > 0
+    assert {expected_trend(r) for r in want} > {"–"}  # some goals have a trend
     for row, r in zip(rows, want, strict=True):
-        _theme, _label, status, latest, _source, _deadline = row
+        _theme, _label, status, trend, latest, _source, _deadline = row
         assert status == r["status_label"], r["goal"]
+        assert expected_trend(r) in trend, (r["goal"], trend)
         if r["latest"] is not None:
             assert latest.startswith(fmt_value(r["latest"], r["unit"])), r["goal"]
     assert "usikker" in page  # the demo has uncertain verdicts
@@ -104,7 +123,13 @@ def test_a_national_analyst_chooses_among_the_municipalities(web_ws: Path) -> No
     client = Client()
     client.force_login(make_user("analytiker", Role.NATIONAL_ANALYST, 0))
     page = client.get("/").content.decode()
-    assert "Roskilde" in page
-    assert "Kalundborg" in page
-    assert "Sønderborg" in page
-    assert "Aarhus" not in page  # no policies there in the workspace
+    rows = [r for r in table_rows(page) if r[0] != "Kommune"]
+    assert len(rows) == 98  # every municipality the national level reaches
+    goals = dict(rows)
+    assert goals["Aarhus"] == "Ingen egne politikker"  # none in the workspace
+    for name in ("Roskilde", "Kalundborg", "Sønderborg"):
+        assert goals[name].isdigit()
+    names = [r[0] for r in rows]
+    assert names.index("Aabenraa") > names.index("Vordingborg")  # "Aa" sorts as "Å"
+    assert "/national/" in page
+    assert "/arbejdsliste/" in page

@@ -30,19 +30,21 @@ V = TypeVar("V", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class Rule:
-    """A view's access: the roles it admits (`public`: anyone, logged in or not) and whether
-    the URL's `code` (a municipality) must be one the user's membership reaches."""
+    """A view's access: the roles it admits (`public`: anyone, logged in or not), whether
+    the URL's `code` (a municipality) must be one the user's membership reaches, and whether
+    only memberships at the national level count (`national`: pages of all municipalities)."""
 
     roles: frozenset[Role] = frozenset()
     scoped: bool = False
     public: bool = False
+    national: bool = False
 
 
-def allow(roles: frozenset[Role], *, scoped: bool) -> Callable[[V], V]:
+def allow(roles: frozenset[Role], *, scoped: bool, national: bool = False) -> Callable[[V], V]:
     """Declare who may open a view."""
 
     def mark(view: V) -> V:
-        setattr(view, ATTR, Rule(frozenset(roles), scoped))
+        setattr(view, ATTR, Rule(frozenset(roles), scoped, national=national))
         return view
 
     return mark
@@ -73,7 +75,7 @@ def reaches(user: Any, rule: Rule, code: int | None) -> bool:
     """Whether one of the user's memberships admits them to a page of municipality `code`
     (`None`: a page of no municipality)."""
     for org, role in memberships(user):
-        if role not in rule.roles:
+        if role not in rule.roles or (rule.national and org != NATIONAL):
             continue
         if not rule.scoped or org in (NATIONAL, code):
             return True
@@ -105,6 +107,8 @@ def check(request: HttpRequest, rule: Rule, kwargs: dict[str, Any]) -> HttpRespo
         if code not in municipalities():
             raise Http404("Ukendt kommunekode.")
     if not reaches(user, rule, code):
+        if rule.national:
+            raise PermissionDenied("Siden er kun for brugere på nationalt niveau.")
         raise PermissionDenied("Du har ikke adgang til denne kommune.")
     return None
 

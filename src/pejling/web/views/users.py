@@ -1,0 +1,150 @@
+"""Users for administrators: the users of the organisations the administrator administers,
+creating a user with one membership and role, and deactivating one. Each change is audited
+(USER_CHANGE); passwords are never shown (only set, hashed by Django).
+
+Scope: an administrator at the national level administers every organisation; a municipal
+administrator only their municipality. A user who also belongs to an organisation the
+administrator does not administer can be seen (through the shared organisation) but not
+deactivated: that would lock them out of the other organisation too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+
+from pejling.reference.municipalities import municipalities, name_of
+from pejling.web.access import allow, memberships
+from pejling.web.audit import record
+from pejling.web.demo_users import organisation
+from pejling.web.models import NATIONAL, AuditEvent, Membership
+from pejling.web.roles import ADMINISTRATORS, CHOICES, Role
+
+
+def administered(user: Any) -> list[int]:
+    """The organisation codes the user administers (every one from the national level)."""
+    orgs = {org for org, role in memberships(user) if role is Role.ADMINISTRATOR}
+    if NATIONAL in orgs:
+        return [NATIONAL, *municipalities()]
+    return sorted(orgs)
+
+
+def _org_name(code: int) -> str:
+    return "Nationalt niveau" if code == NATIONAL else name_of(code)
+
+
+class NewUser(forms.Form):
+    """A new user with one membership; the password is checked by Django's validators."""
+
+    username = forms.RegexField(
+        label="Brugernavn",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": "Kun bogstaver, tal og tegnene . @ + - _."},
+    )
+    password = forms.CharField(label="Adgangskode", widget=forms.PasswordInput, strip=False)
+    organisation = forms.TypedChoiceField(label="Organisation", coerce=int)
+    role = forms.ChoiceField(label="Rolle", choices=CHOICES)
+
+    def __init__(self, orgs: list[int], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(c, _org_name(c)) for c in orgs]
+
+    def clean_username(self) -> str:
+        name: str = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=name).exists():
+            raise ValidationError("Brugernavnet findes allerede.")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        password = data.get("password")
+        if password:
+            try:
+                validate_password(password, get_user_model()(username=data.get("username", "")))
+            except ValidationError as e:
+                self.add_error("password", e)
+        return data
+
+
+def _rows(orgs: list[int]) -> list[dict[str, Any]]:
+    """The users with a membership in these organisations, and whether they may be deactivated."""
+    wanted = set(orgs)
+    found: dict[int, dict[str, Any]] = {}
+    rows = Membership.objects.select_related("user", "organisation").order_by("user__username")
+    for m in rows.filter(organisation__code__in=orgs):
+        found.setdefault(m.user_id, {"user": m.user, "roles": [], "all_here": True})[
+            "roles"
+        ].append(f"{Role(m.role).label}, {_org_name(m.organisation.code)}")
+    for m in rows.filter(user_id__in=found):
+        if m.organisation.code not in wanted:
+            found[m.user_id]["all_here"] = False
+    return list(found.values())
+
+
+def _create(request: HttpRequest, form: NewUser) -> None:
+    data = form.cleaned_data
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(data["username"], password=data["password"])
+        Membership.objects.create(
+            user=user, organisation=organisation(data["organisation"]), role=data["role"]
+        )
+    code = data["organisation"]
+    record(
+        request,
+        AuditEvent.Kind.USER_CHANGE,
+        municipality=code or None,
+        detail=f"oprettet {user.get_username()}: {Role(data['role']).label}, {_org_name(code)}",
+    )
+
+
+def _deactivate(request: HttpRequest, orgs: list[int]) -> HttpResponse | None:
+    """Deactivate the user named in the POST (None: done; else the refusal)."""
+    raw = request.POST.get("user", "")
+    row = next((r for r in _rows(orgs) if str(r["user"].pk) == raw), None)
+    if row is None or not row["all_here"] or row["user"].pk == request.user.pk:
+        return HttpResponseBadRequest("Brugeren kan ikke deaktiveres her.")
+    user = row["user"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    record(request, AuditEvent.Kind.USER_CHANGE, detail=f"deaktiveret {user.get_username()}")
+    return None
+
+
+@allow(ADMINISTRATORS, scoped=False)
+def users(request: HttpRequest) -> HttpResponse:
+    """The list, the form for a new user (re-rendered with its errors, status 200) and the
+    deactivate buttons (a refused or unknown action: 400)."""
+    orgs = administered(request.user)
+    form = NewUser(orgs)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            form = NewUser(orgs, request.POST)
+            if form.is_valid():
+                _create(request, form)
+                return redirect("web:users")
+            for name in form.errors:  # the error is read with its field
+                if name in form.fields:
+                    form.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-fejl"
+        elif action == "deactivate":
+            refused = _deactivate(request, orgs)
+            if refused is not None:
+                return refused
+            return redirect("web:users")
+        else:
+            return HttpResponseBadRequest("Ukendt handling.")
+    return render(
+        request,
+        "web/users.html",
+        {"rows": _rows(orgs), "form": form, "me": request.user.pk},
+    )
