@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +25,7 @@ from pejling.workspace import Workspace
 
 if TYPE_CHECKING:
     from pejling.engine.run import ComputeResult
+    from pejling.register.batch import BatchResult
     from pejling.spec.catalog import Catalog
     from pejling.store.database import Store
 
@@ -76,28 +78,61 @@ def import_paths(ws: Workspace, paths: list[Path]) -> None:
     named in pejling.toml); a rejection lists every file's problems, in Danish in a Danish
     workspace, and is logged for every file.
     """
-    from pejling.errors import ImportRejected, UserError
-    from pejling.register.batch import import_files
-    from pejling.register.messages_da import render_da
+    lang = ws.settings.workspace.language
+    batch = plan_import(ws, paths)
+    with open_store(ws) as store, lazy_progress("Indlæser") as progress:
+        result = run_import(ws, store, batch, progress)
+    for line in import_summary(result, lang):
+        say(line)
 
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """The files of one `pejling import`, split into register and observation files, with
+    the key that pseudonymises the register files."""
+
+    register: list[Path]
+    observations: list[Path]
+    key: PseudonymKey | None
+
+
+def plan_import(ws: Workspace, paths: list[Path]) -> ImportBatch:
+    """Split the files and read the pseudonymisation key (before the store is opened, so a
+    missing key changes nothing). The web application's import jobs use this too."""
     lang = ws.settings.workspace.language
     register = [p for p in paths if is_register_path(p)]
     observations = [p for p in paths if p not in register]
     key = (
         PseudonymKey.from_env(ws.settings.pseudonymisation.key_env, lang=lang) if register else None
     )
-    catalog = ws.catalog()
+    return ImportBatch(register, observations, key)
+
+
+def run_import(
+    ws: Workspace, store: Store, batch: ImportBatch, progress: ProgressCallback | None
+) -> BatchResult:
+    """Import the batch into an open, writable store; a rejection as a `UserError` with every
+    file's problems (in Danish in a Danish workspace), logged in the store for every file."""
+    from pejling.errors import ImportRejected
+    from pejling.register.batch import import_files
+    from pejling.register.messages_da import render_da
+
+    lang = ws.settings.workspace.language
     try:
-        with open_store(ws) as store, lazy_progress("Indlæser") as progress:
-            result = import_files(store, register, observations, catalog, key, progress=progress)
+        return import_files(
+            store, batch.register, batch.observations, ws.catalog(), batch.key, progress=progress
+        )
     except ImportRejected as exc:
         if lang == "da":
             raise UserError(render_da(exc)) from None
         raise
-    if result.register is not None:
-        say(result.register.summary(lang))
-    for one in result.observations:
-        say(f"{one.file}: {one.summary(lang)}")
+
+
+def import_summary(result: BatchResult, lang: str) -> list[str]:
+    """What `pejling import` says it stored, one line each."""
+    lines = [result.register.summary(lang)] if result.register is not None else []
+    lines.extend(f"{one.file}: {one.summary(lang)}" for one in result.observations)
+    return lines
 
 
 class Engine(StrEnum):

@@ -1,12 +1,22 @@
 """`pejling serve`: the web application on a workspace (docs/web.md, docs/deployment.md).
 
+Two processes under one command: gunicorn serving the pages and the background worker running
+the jobs (imports, reports, publishing: django-tasks' `db_worker`). Both stop when the command
+stops (Ctrl+C or SIGTERM): the worker finishes the job it is running first — a second signal
+stops it at once, and the job is recorded as interrupted (the store is untouched: a job writes a
+copy). `--no-worker` serves pages only, for a production setup that runs the worker as its own
+service (docs/deployment.md).
+
 Registered lazily (`pejling.cli.lazy`): Django and gunicorn load only when the command runs.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -54,6 +64,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run the background worker (imports, reports) beside the web server.",
+        ),
+    ] = True,
     demo_users: Annotated[
         bool,
         typer.Option(
@@ -104,4 +121,56 @@ def serve(
         "--timeout",
         "120",
     ]
-    os.execve(sys.executable, args, dict(os.environ))
+    if not worker:
+        os.execve(sys.executable, args, dict(os.environ))
+    console.print("Baggrundsjobbene (indlæsning, rapporter) køres af en worker ved siden af.")
+    sys.stdout.flush()
+    raise typer.Exit(supervise(args, WORKER_ARGS))
+
+
+#: the background worker: django-tasks' database worker, polling the job table every second
+WORKER_ARGS = [
+    sys.executable, "-m", "django", "db_worker",
+    "--no-startup-delay", "--no-reload", "--interval", "1",
+]  # fmt: skip
+#: a worker that ended by itself is started again after this many seconds
+RESTART_SECONDS = 5.0
+
+
+def supervise(server_args: list[str], worker_args: list[str]) -> int:
+    """Run the server and the worker until the server ends or we are told to stop; returns the
+    server's exit code.
+
+    The children run in their own process group, so a Ctrl+C reaches this process only and
+    each child is told once (SIGTERM: gunicorn stops gracefully, the worker after its job).
+    """
+    server = subprocess.Popen(server_args, start_new_session=True)
+    job_worker = subprocess.Popen(worker_args, start_new_session=True)
+    stopping = 0
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping += 1
+        for child in (server, job_worker):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while server.poll() is None:
+            if job_worker.poll() is not None and not stopping:
+                console.print(
+                    f"Workeren stoppede (kode {job_worker.returncode}); "
+                    f"starter den igen om {RESTART_SECONDS:g} sekunder."
+                )
+                time.sleep(RESTART_SECONDS)
+                if not stopping:
+                    job_worker = subprocess.Popen(worker_args, start_new_session=True)
+            time.sleep(0.2)
+        if job_worker.poll() is None and not stopping:
+            job_worker.send_signal(signal.SIGTERM)
+        job_worker.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return server.returncode or 0

@@ -194,3 +194,53 @@ class PolicyVersion(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Never."""
         raise AppendOnlyError("policy versions are never deleted")
+
+
+class Job(models.Model):
+    """A background job the application started (an import, a report, publishing the site)
+    and how far it has come: the progress bar reads this row.
+
+    Why a table of our own: the task framework's result table has no progress and its error is
+    a traceback (which may quote the data); this row holds what the pages show — a Danish
+    message, a fraction done, the result's summary or the same precise errors as the CLI.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "indlæsning"
+        REPORT = "report", "rapport"
+        PUBLISH = "publish", "offentligt site"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "i kø"
+        RUNNING = "running", "i gang"
+        DONE = "done", "færdig"
+        FAILED = "failed", "fejlet"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    municipality = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    file_name = models.CharField(max_length=255, blank=True)  # the upload's sanitised name
+    upload_kind = models.CharField(max_length=16, blank=True)  # observations | register
+    policy_id = models.CharField(max_length=100, blank=True)  # a report's policy
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.FloatField(default=0.0)  # 0–1
+    message = models.CharField(max_length=300, blank=True)  # Danish: what is happening
+    result = models.TextField(blank=True)  # the summary when done
+    error = models.TextField(blank=True)  # the precise errors when failed
+    task_id = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.state})"
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or failed: the page stops polling."""
+        return self.state in (self.State.DONE, self.State.FAILED)

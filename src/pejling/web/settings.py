@@ -25,8 +25,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "pejling.web.apps.WebConfig",
 ]
+
+# background jobs (imports, reports, publishing): Django's task API (the django-tasks
+# backport) with the job table in the application's database; `pejling serve` starts the
+# worker (`manage.py db_worker`) beside gunicorn (docs/deployment.md)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
