@@ -124,6 +124,9 @@ def test_a_municipal_user_cannot_choose_another_municipality(work_ws: Path) -> N
     client = _client("laeser", Role.READER)
     assert client.get("/arbejdsliste/", {"kommune": OTHER}).status_code == 403
     assert client.get("/arbejdsliste/", {"kommune": "x"}).status_code == 403
+    # digits str.isdigit accepts but int() refuses: a refusal, not a server error
+    for odd in ("²", "٢٦٥", "9" * 5000):
+        assert client.get("/arbejdsliste/", {"kommune": odd}).status_code == 403
     assert client.get("/arbejdsliste/", {"kommune": OWN}).status_code == 200
 
 
@@ -337,3 +340,41 @@ def test_unknown_national_goal_is_404(web_ws: Path) -> None:
     client = _client("analytiker", Role.NATIONAL_ANALYST, 0)
     assert client.get("/national/nationale-maal/findes-ikke/").status_code == 404
     assert client.get(f"/national/{HANDLEPLAN}/maal-h3-frafald/").status_code == 404
+
+
+def _national_status(code: int, latest: float, persons: float | None, **kw: Any) -> Any:
+    from pejling.evaluation.status import GoalStatus, ValueAt
+
+    return GoalStatus(
+        "n", "t", "g", "g", "x", "direction", None, {}, "percent", code,
+        GoalStatusCode.ON_TRACK,
+        latest=ValueAt(latest, Period.parse("2024"), persons=persons),
+        baseline=ValueAt(40.0, Period.parse("2020"), persons=kw.pop("base_persons", 500.0)),
+        **kw,
+    )  # fmt: skip
+
+
+def test_a_figure_below_the_threshold_is_hidden_and_unranked() -> None:
+    """The web's own guard, beside the report's suppression: a figure on fewer persons than
+    the threshold is "skjult", gets no rank and moves no other municipality's rank."""
+    from types import SimpleNamespace
+
+    from pejling.web.views.national_model import goal_rows
+
+    rows_in = [
+        _national_status(101, 61.5, 900.0),
+        _national_status(147, 77.7, 4.0),  # best figure, but on 4 persons
+        _national_status(151, 55.5, 900.0, base_persons=3.0),  # baseline on 3 persons
+        _national_status(153, 66.6, 900.0, suppressed=True),
+    ]
+    goal = SimpleNamespace(target=SimpleNamespace(direction=None))
+    g = SimpleNamespace(goal=goal, spec=None, main=SimpleNamespace(rows=rows_in))
+    rows = {r.code: r for r in goal_rows(SimpleNamespace(threshold=5), g)}  # type: ignore[arg-type]
+    assert (rows[147].latest, rows[147].rank) == ("skjult", None)
+    assert (rows[153].latest, rows[153].baseline, rows[153].rank) == ("skjult", "skjult", None)
+    assert rows[151].baseline == "skjult"
+    assert rows[151].latest.startswith(fmt_value(55.5, "percent"))
+    assert (rows[101].rank, rows[151].rank) == (1, 2)
+    shown = " ".join(f"{r.baseline} {r.latest} {r.status} {r.rank}" for r in rows.values())
+    assert fmt_value(77.7, "percent") not in shown
+    assert fmt_value(66.6, "percent") not in shown

@@ -111,6 +111,7 @@ def test_deactivate_only_users_wholly_in_the_administered_organisations(web_ws: 
         assert refused.is_active
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.USER_CHANGE)
     assert event.detail == "deaktiveret laeser-roskilde"
+    assert event.municipality == OWN  # in the audit log of the user's municipality
     assert client.post("/brugere/", {"action": "slet"}).status_code == 400
 
 

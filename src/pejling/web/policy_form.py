@@ -140,7 +140,16 @@ def name_of(path: Path) -> str:
 
 def path_of(text: str) -> Path:
     """The YAML path of a dotted path (numbers are list indexes)."""
-    return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
+    return tuple(as_int(p, p) for p in text.split(".") if p)
+
+
+def as_int(text: str, default: Any) -> Any:
+    """`text` as a whole number when it is one written in ASCII digits (at most 9 of them),
+    else `default`. Why not `str.isdigit`: it accepts "²" and "٣", and `int` of a long
+    digit string is refused; both would end a request in a server error."""
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    return default
 
 
 def _number_text(value: Any) -> str:
@@ -190,7 +199,7 @@ def from_text(kind: str, text: str) -> Any:
                 continue
         return text
     if kind == "period":
-        return int(text) if text.isdigit() else text
+        return as_int(text, text)
     if kind == "date":
         try:
             return date.fromisoformat(text)

@@ -76,20 +76,34 @@ class PolicyFile:
 
 def _identity(text: str, path: Path) -> tuple[str, int, bool]:
     """The policy id, municipality and whether it is national, read leniently (a file that
-    does not validate still has a history; its id falls back to the file name)."""
-    return _identity_of(text, path.stem)
+    does not validate still has a history; its id falls back to the file name).
+
+    A file that is not a YAML mapping (a broken edit outside the application) says nothing
+    about itself: it keeps the identity of the last version recorded from the same file, so
+    that it stays its municipality's, the editor shows it as broken and an editor can import
+    a repaired text. A file never seen whole falls back to its name, as no municipality's.
+    """
+    found = _identity_of(text, path.stem)
+    if found is not None:
+        return found
+    last: PolicyVersion | None = (
+        PolicyVersion.objects.filter(file_name=path.name).order_by("-at", "-number").first()
+    )
+    if last is None:
+        return path.stem, NATIONAL_CODE, False
+    return last.policy_id, last.municipality, last.municipality == NATIONAL_CODE
 
 
 @lru_cache(maxsize=64)
-def _identity_of(text: str, stem: str) -> tuple[str, int, bool]:
+def _identity_of(text: str, stem: str) -> tuple[str, int, bool] | None:
     """`_identity`, once per text (every policy page reads every file; YAML parsing is the
-    slow part)."""
+    slow part); None when the text is not a YAML mapping."""
     try:
         data = load_yaml_text(text, stem).data
     except SpecError:
         data = None
     if not isinstance(data, dict):
-        return stem, NATIONAL_CODE, False
+        return None
     national = data.get("scope") == "national"
     code = data.get("municipality")
     municipality = code if isinstance(code, int) and not national else NATIONAL_CODE
@@ -207,12 +221,19 @@ def _sync_one(f: PolicyFile, request: HttpRequest | None) -> PolicyVersion:
             if last is None:
                 return _add(f, 1, FOUND)
             made = _add(f, last.number + 1, OUTSIDE)
+            # not in the name of whoever happened to open a page: they did not make the change
+            viewer = getattr(request, "user", None)
+            noticed = (
+                f"; opdaget af {viewer.get_username()}"
+                if viewer is not None and viewer.is_authenticated
+                else ""
+            )
             _audit(
-                request,
+                None,
                 EventKind.POLICY_OUTSIDE,
                 None,
                 f.municipality,
-                f"{f.policy_id} v{made.number} ({f.path.name})",
+                f"{f.policy_id} v{made.number} ({f.path.name}){noticed}",
             )
             return made
     except IntegrityError:  # another process recorded it meanwhile (without the file lock)

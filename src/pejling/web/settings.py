@@ -35,6 +35,15 @@ INSTALLED_APPS = [
 # worker (`manage.py db_worker`) beside gunicorn (docs/deployment.md)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# an upload larger than 2.5 MB is spooled to a file before the view sees it: keep that file in
+# the workspace's private folder (owner only), not in the system's shared /tmp — a register
+# extract is person-level data
+_incoming = config.private_folder(CONFIG.workspace) / "uploads" / "incoming"
+_incoming.mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = str(_incoming)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     csp.MIDDLEWARE,

@@ -35,10 +35,15 @@ def policy_of(code: int, policy_id: str, request: HttpRequest) -> tuple[Workspac
     return ws, found
 
 
-def version_of(policy_id: str, number: int) -> PolicyVersion:
-    """One stored version (404 when there is none)."""
+def version_of(policy_id: str, number: int, code: int) -> PolicyVersion:
+    """One stored version of the municipality's policy (404 when there is none).
+
+    Why the municipality too: a policy's history is kept by its id, and a version recorded
+    while the file said another municipality (a file changed outside the application, or an
+    id used again) is that municipality's text, not this one's.
+    """
     found: PolicyVersion | None = PolicyVersion.objects.filter(
-        policy_id=policy_id, number=number
+        policy_id=policy_id, number=number, municipality=code
     ).first()
     if found is None:
         raise Http404("Versionen findes ikke.")

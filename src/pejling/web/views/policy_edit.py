@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,10 +49,13 @@ def draft_of(request: HttpRequest, current: PolicyFile) -> tuple[str, bool]:
     except YAMLError:  # not a draft this form drew: start from the file
         draft = current.text
         doc = yaml_edit.load(draft)
-    changed = apply(doc, request.POST)
     action = str(request.POST.get("action", ""))
-    if action not in ("", "save", "check"):
-        changed = act(doc, action) or changed
+    try:
+        changed = apply(doc, request.POST)
+        if action not in ("", "save", "check"):
+            changed = act(doc, action) or changed
+    except yaml_edit.EditError as e:  # a form this page did not draw (or a stale one)
+        raise BadRequest("Formularen passer ikke til politikken.") from e
     return (yaml_edit.dump(doc) if changed else draft), changed
 
 
@@ -161,9 +165,13 @@ def policy_edit(request: HttpRequest, code: int, policy: str) -> HttpResponse:
 def policy_lint(request: HttpRequest, code: int, policy: str) -> JsonResponse:
     """The findings for the submitted form, each with the field it belongs next to."""
     ws, current = policy_of(code, policy, request)
-    text, _changed = draft_of(request, current)
-    issues = lint(ws, text, current.path.name)
-    top = form(yaml_edit.load(text))
+    if not _loads(current.text):  # the page shows no form for a file that is not YAML
+        issues = lint(ws, current.text, current.path.name)
+        top = Group((), "Politikken")
+    else:
+        text, _changed = draft_of(request, current)
+        issues = lint(ws, text, current.path.name)
+        top = form(yaml_edit.load(text))
     shown = place(top, issues)
     known = {f.name for f in fields(top)} | {g.slot for g in top.walk()}
     payload: dict[str, Any] = {

@@ -18,12 +18,13 @@ from django.urls import reverse
 from pejling.formatting import fmt_date
 from pejling.reference.municipalities import name_of
 from pejling.report.model import section_anchor
+from pejling.spec.lint.texts_da import text_da
 from pejling.web import yaml_edit
 from pejling.web.access import allow
 from pejling.web.goals import workspace
-from pejling.web.policy_form import STATUS_DA, STATUSES, apply
+from pejling.web.policy_form import STATUS_DA, STATUSES, apply, as_int
 from pejling.web.policy_form import name_of as field_name
-from pejling.web.policy_versions import STALE, WEB, SaveRefused, files, save, sync
+from pejling.web.policy_versions import STALE, WEB, SaveRefused, errors, files, save, sync
 from pejling.web.roles import READERS
 from pejling.web.views.policy_common import EDITORS, author_name, may, policy_of
 
@@ -175,6 +176,20 @@ def _goal_path(text: str, anchor: str) -> tuple[str | int, ...] | None:
     return None
 
 
+def _refusal(refused: SaveRefused) -> str:
+    """Why a comment was not saved: its period, or errors the policy already had (a file
+    changed outside the application), which the editor must fix first."""
+    found = errors(refused.issues)
+    if not found:
+        return refused.message
+    if any("comments" in i.path for i in found):
+        return "Kommentaren er ikke gemt: perioden skal være fx 2025 eller 2025H2."
+    return (
+        "Kommentaren er ikke gemt, fordi politikken har fejl, der skal rettes i redigeringen "
+        "først: " + " ".join(text_da(i) for i in found[:3])
+    )
+
+
 @allow(EDITORS, scoped=True)
 def goal_comment(request: HttpRequest, code: int, policy: str, anchor: str) -> HttpResponse:
     """GET: the comment form; POST: the comment appended to the goal's comments."""
@@ -197,7 +212,7 @@ def goal_comment(request: HttpRequest, code: int, policy: str, anchor: str) -> H
             message, status = "Skriv kommentaren.", 400
         else:
             comment = {
-                "period": int(period) if period.isdigit() else period,
+                "period": as_int(period, period),
                 "text": " ".join(text.split()),
                 "by": author_name(request.user),
             }
@@ -214,9 +229,7 @@ def goal_comment(request: HttpRequest, code: int, policy: str, anchor: str) -> H
                     request=request,
                 )
             except SaveRefused as refused:
-                message = refused.message
-                if refused.issues:
-                    message = "Kommentaren er ikke gemt: perioden skal være fx 2025 eller 2025H2."
+                message = _refusal(refused)
             else:
                 return redirect("web:goal", code=code, policy=policy, anchor=anchor)
     return render(

@@ -22,6 +22,7 @@ from pejling.web.access import allow
 from pejling.web.audit import record
 from pejling.web.goals import workspace
 from pejling.web.models import EventKind, PolicyVersion
+from pejling.web.policy_form import as_int
 from pejling.web.policy_versions import (
     IMPORT,
     ORIGIN_LABELS,
@@ -91,9 +92,9 @@ def _loadable(ws: Workspace) -> list[LoadedPolicy]:
 def policy_history(request: HttpRequest, code: int, policy: str) -> HttpResponse:
     """Every version: number, time, author, origin, reason; choose two to compare."""
     _ws, current = policy_of(code, policy, request)
-    a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit():
-        return redirect("web:policy_diff", code=code, policy=policy, a=int(a), b=int(b))
+    a, b = as_int(request.GET.get("a", ""), None), as_int(request.GET.get("b", ""), None)
+    if a is not None and b is not None:
+        return redirect("web:policy_diff", code=code, policy=policy, a=a, b=b)
     rows = [
         {
             "v": v,
@@ -102,7 +103,9 @@ def policy_history(request: HttpRequest, code: int, policy: str) -> HttpResponse
             "origin": ORIGIN_LABELS.get(v.origin, v.origin),
         }
         for v in versions(policy)
+        if v.municipality == code
     ]
+    imported = as_int(request.GET.get("indlaest", ""), None)
     return render(
         request,
         "web/policy_history.html",
@@ -113,6 +116,7 @@ def policy_history(request: HttpRequest, code: int, policy: str) -> HttpResponse
             "file_name": current.path.name,
             "rows": rows,
             "can_edit": may(request, "web:policy_edit", code=code, policy=policy),
+            "imported": imported,
         },
     )
 
@@ -149,7 +153,7 @@ def diff_lines(old: str, new: str) -> list[Line]:
 def policy_diff(request: HttpRequest, code: int, policy: str, a: int, b: int) -> HttpResponse:
     """What changed from version `a` to version `b`."""
     policy_of(code, policy, request)
-    old, new = version_of(policy, a), version_of(policy, b)
+    old, new = version_of(policy, a, code), version_of(policy, b, code)
     lines = diff_lines(old.text, new.text)
     return render(
         request,
@@ -167,7 +171,7 @@ def policy_diff(request: HttpRequest, code: int, policy: str, a: int, b: int) ->
             "lines": lines,
             "added": sum(1 for x in lines if x.kind == "add"),
             "removed": sum(1 for x in lines if x.kind == "remove"),
-            "numbers": [v.number for v in versions(policy)],
+            "numbers": [v.number for v in versions(policy) if v.municipality == code],
         },
     )
 
@@ -176,7 +180,7 @@ def policy_diff(request: HttpRequest, code: int, policy: str, a: int, b: int) ->
 def policy_export(request: HttpRequest, code: int, policy: str, number: int) -> HttpResponse:
     """A version's YAML text, byte for byte, as a download (audited)."""
     policy_of(code, policy, request)
-    v = version_of(policy, number)
+    v = version_of(policy, number, code)
     record(request, EventKind.POLICY_EXPORT, municipality=code, detail=f"{policy} v{number}")
     response = HttpResponse(v.text.encode("utf-8"), content_type="application/yaml; charset=utf-8")
     stem = v.file_name.removesuffix(".yaml")

@@ -116,7 +116,16 @@ def _deactivate(request: HttpRequest, orgs: list[int]) -> HttpResponse | None:
     user = row["user"]
     user.is_active = False
     user.save(update_fields=["is_active"])
-    record(request, AuditEvent.Kind.USER_CHANGE, detail=f"deaktiveret {user.get_username()}")
+    # the user's municipality, so that its administrators see the event in their audit log
+    codes = set(
+        Membership.objects.filter(user=user).values_list("organisation__code", flat=True)
+    ) - {NATIONAL}
+    record(
+        request,
+        AuditEvent.Kind.USER_CHANGE,
+        municipality=min(codes) if len(codes) == 1 else None,
+        detail=f"deaktiveret {user.get_username()}",
+    )
     return None
 
 

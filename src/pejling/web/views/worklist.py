@@ -234,7 +234,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     national = any(org == NATIONAL for org, _role in memberships(request.user))
     chosen = request.GET.get("kommune", "")
     if chosen:
-        if not chosen.isdigit() or int(chosen) not in codes:
+        if (
+            not (chosen.isascii() and chosen.isdigit() and len(chosen) <= 9)
+            or int(chosen) not in codes
+        ):
             raise PermissionDenied("Du har ikke adgang til denne kommune.")
         codes = [int(chosen)]
     lists = worklists(workspace(), codes, date.today(), request.user)
