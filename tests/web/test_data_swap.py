@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from django.db import connections
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
@@ -150,7 +151,13 @@ def test_pages_load_while_an_import_runs(
         queue_names=["default"], interval=0, batch=True, backend_name="default",
         startup_delay=False, max_tasks=1, worker_id="test", excluded_queue_names=[],
     )  # fmt: skip
-    thread = threading.Thread(target=worker.run)
+    def work() -> None:
+        try:
+            worker.run()
+        finally:  # the thread's own connection (PostgreSQL: else the test database stays busy)
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
     thread.start()
     states: set[str] = set()
     slowest = 0.0
@@ -159,24 +166,26 @@ def test_pages_load_while_an_import_runs(
     try:
         while thread.is_alive():
             for url in urls:
+                job.refresh_from_db()
+                before = job.state
                 started = time.perf_counter()
                 response = client.get(url)
                 slowest = max(slowest, time.perf_counter() - started)
                 assert response.status_code == 200, (url, response.status_code)
                 loads += 1
-            job.refresh_from_db()
-            states.add(job.state)
-            if job.state == "running":
-                during += len(urls)
+                job.refresh_from_db()
+                states.update((before, job.state))
+                if before == job.state == "running":  # answered while the job ran
+                    during += 1
     finally:
         thread.join()
     job.refresh_from_db()
     assert job.state == "done", job.error
     assert "running" in states, states  # the pages were loaded while the job ran
-    assert during >= len(urls), (loads, during)
-    # no request waited for a lock (the store waits up to 600 s); the goal page is judged
-    # afresh once after the swap, which takes seconds on a busy machine
-    assert slowest < 30.0, slowest
+    assert during >= 1, (loads, during)
+    # no request waited for a lock (the store waits up to 600 s), nor for the new state to be
+    # judged: the pages show the last judged state meanwhile (pejling.web.goals)
+    assert slowest < 10.0, slowest
     assert "ledighed.csv" in client.get(f"/kommune/{OWN}/data/").content.decode()
     assert Job.objects.count() == 1
 

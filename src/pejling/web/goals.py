@@ -1,36 +1,167 @@
-"""The workspace's goals and verdicts as the web shows them — read, never re-judged.
+"""The workspace's goals and verdicts as the web shows them — read, never re-judged by a page.
 
-The overview reads `pejling.cli.status_data.status_of`, exactly what `pejling status` prints
-(and from the same cache in `.pejling/cache/`), so the two cannot disagree. A goal page needs
-the whole report model (series, chart, figure table); the workspace's reports are judged once
-per process for a given fingerprint of the workspace (`pejling.cache.workspace_key`: policies,
-settings, the store's file, pejling's code, today's date) and kept in memory until it changes.
+One judgement of the whole workspace (`Judged`: the municipal reports, the statuses
+`pejling status` prints, and every national policy's matrix) is made per state of the
+workspace — its fingerprint `pejling.cache.workspace_key` (policies, settings, the store's file,
+pejling's code, today's date) — and shared by every page and every server process:
+
+- A process keeps the state it serves in memory. When the fingerprint changes (an import
+  swapped a new store in, a policy was saved), it loads the new judgement from the workspace's
+  cache (`.pejling/cache/`) when another process has made it.
+- Otherwise one process judges (a file lock: never four gunicorn workers at once on the same
+  work) and the others wait for it only when they have nothing to show. A process that already
+  serves a state of the same workspace keeps serving it while the new one is judged in a
+  background thread: readers see the last judged state, marked as being updated
+  (`is_updating`), instead of waiting seconds (a national store: tens of seconds).
+- The import job judges the new state right after it swaps the store in (`warm`), and a
+  policy saved in the editor is judged before the editor answers, so the editor sees the
+  status follow the change at once.
+
+The overview and the goal page read the same `Judged`, which holds exactly what
+`pejling status` prints (`pejling.cli.status_data.judge_status`), so the CLI and the web
+cannot disagree.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from pejling.cache import workspace_key
-from pejling.cli.status_data import MunicipalStatus, status_of
+from pejling import cache
+from pejling.cache import Key, workspace_key
+from pejling.cli.status_data import MunicipalStatus, judge_status
 from pejling.evaluation.status import GoalStatus
 from pejling.workspace import Workspace
 
 if TYPE_CHECKING:
+    from pejling.national.status_model import NationalStatus
     from pejling.report.model import GoalSection, Report
 
 LANG = "da"
+KIND = "web-judged"
+SLOT = cache.slot_name(KIND, LANG)
+LOCK_FILE = "web-judged.lock"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Everything the pages show about goals, for one state of one workspace."""
+
+    root: str
+    digest: str
+    reports: list[Report]
+    status: MunicipalStatus
+    national: dict[str, NationalStatus]
+
+
 _lock = threading.Lock()
-_reports: dict[str, list[Report]] = {}
+_current: Judged | None = None
+_refresh: threading.Thread | None = None
 
 
 def workspace() -> Workspace:
     """The workspace the application serves (`PEJLING_WORKSPACE`)."""
     return Workspace.open(settings.PEJLING_WORKSPACE)
+
+
+def _key(ws: Workspace) -> Key:
+    return workspace_key(KIND, ws).add("lang", LANG)
+
+
+def judged(ws: Workspace) -> Judged:
+    """The judged state to show: the current one, or the last one while it is being judged."""
+    global _current, _refresh
+    digest = _key(ws).digest()
+    root = str(ws.root.resolve())
+    with _lock:
+        current = _current
+    if current is not None and current.root == root and current.digest == digest:
+        return current
+    found = cache.load(ws.root, SLOT, digest)
+    if isinstance(found, Judged) and found.root == root:
+        with _lock:
+            _current = found
+        return found
+    if current is None or current.root != root:  # nothing to show meanwhile: wait for it
+        state = warm(ws)
+        with _lock:
+            _current = state
+        return state
+    with _lock:
+        if _refresh is None or not _refresh.is_alive():
+            _refresh = threading.Thread(
+                target=_judge_in_background, args=(ws.root,), name="pejling-judge", daemon=True
+            )
+            _refresh.start()
+    return current
+
+
+def is_updating() -> bool:
+    """Whether this process is judging a new state of the workspace in the background (its
+    pages meanwhile show the previous one)."""
+    with _lock:
+        return _refresh is not None and _refresh.is_alive()
+
+
+def _judge_in_background(root: Path) -> None:
+    global _current
+    try:
+        state = warm(Workspace.open(root))
+    except Exception:  # the next page tries again; the error is the command's to show
+        log.exception("judging the workspace failed")
+        return
+    with _lock:
+        _current = state
+
+
+def warm(ws: Workspace) -> Judged:
+    """Judge the workspace's current state once for every process (under a file lock) and
+    keep it in the cache; another process that finds it judged loads it instead."""
+    folder = ws.root / cache.CACHE_DIR
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with (folder / LOCK_FILE).open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            key = _key(ws)
+            found = cache.load(ws.root, SLOT, key.digest())
+            if isinstance(found, Judged):
+                return found
+            _settle(key)
+            return cache.cached(ws.root, SLOT, lambda: _key(ws), lambda: _judge(ws))
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _settle(key: Key) -> None:
+    """Wait (at most a few seconds) until the store's last write is old enough for the result
+    to be kept (`pejling.cache.SETTLE_NS`): right after an import swapped the store in, a
+    result judged at once could not be shared, and every process would judge again."""
+    deadline = time.monotonic() + cache.SETTLE_NS / 1e9 + 1
+    while not key.settled(time.time_ns()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _judge(ws: Workspace) -> Judged:
+    from pejling.cli.app import workspace_reports
+    from pejling.cli.output import PolicyStatuses
+
+    reports = workspace_reports(ws, None, None, LANG)
+    national_ids = tuple(lp.policy.id for lp in ws.load_policies() if lp.policy.is_national)
+    status = MunicipalStatus(tuple(PolicyStatuses.of(r) for r in reports), national_ids)
+    national: dict[str, NationalStatus] = {}
+    for pid in national_ids:
+        result = judge_status(ws, pid, None, LANG)
+        assert not isinstance(result, MunicipalStatus)  # a national policy gives its matrix
+        national[pid] = result
+    return Judged(str(ws.root.resolve()), _key(ws).digest(), reports, status, national)
 
 
 @dataclass(frozen=True)
@@ -45,10 +176,13 @@ class GoalRow:
 
 
 def municipal_status(ws: Workspace) -> MunicipalStatus:
-    """What `pejling status` prints for all municipal policies (cached like the command)."""
-    result = status_of(ws, None, None, LANG)
-    assert isinstance(result, MunicipalStatus)  # policy=None never gives the national matrix
-    return result
+    """What `pejling status` prints for all municipal policies."""
+    return judged(ws).status
+
+
+def national_status(ws: Workspace, policy_id: str) -> NationalStatus | None:
+    """What `pejling status POLICY` prints for a national policy (None: no such policy)."""
+    return judged(ws).national.get(policy_id)
 
 
 def theme_titles(ws: Workspace) -> dict[tuple[str, str], str]:
@@ -84,17 +218,8 @@ def overview_rows(ws: Workspace, code: int) -> list[GoalRow]:
 
 
 def reports(ws: Workspace) -> list[Report]:
-    """The workspace's municipal reports as `pejling status` judges them (memoised)."""
-    from pejling.cli.app import workspace_reports
-
-    digest = workspace_key("web-reports", ws).digest()
-    with _lock:
-        found = _reports.get(digest)
-        if found is None:
-            found = workspace_reports(ws, None, None, LANG)
-            _reports.clear()  # one workspace state at a time
-            _reports[digest] = found
-    return found
+    """The workspace's municipal reports as `pejling status` judges them."""
+    return judged(ws).reports
 
 
 def goal_section(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -359,4 +360,17 @@ def save(
                 f"{policy_id} v{made.number}: {reason}",
             )
             write_atomically(now.path, new_text)
+    _judge_now(ws)
     return made
+
+
+def _judge_now(ws: Workspace) -> None:
+    """Judge the saved policy before the editor answers, so the next page shows the status
+    following the change (other server processes load this judgement; `pejling.web.goals`).
+    A failure here is not the save's: the page judges again and shows the command's error."""
+    from pejling.web import goals
+
+    try:
+        goals.warm(ws)
+    except Exception:
+        logging.getLogger(__name__).exception("judging the saved policy failed")

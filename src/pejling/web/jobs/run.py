@@ -12,6 +12,7 @@ normally, so the task framework stores no traceback either.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +22,14 @@ from pejling.errors import ImportRejected, UserError
 from pejling.formatting import fmt_number
 from pejling.report.build import FORMATS
 from pejling.store.swap import SwapTimes, new_copy
-from pejling.web import audit
+from pejling.web import audit, goals
 from pejling.web.jobs import rules
 from pejling.web.jobs.progress import Reporter
 from pejling.web.jobs.uploads import UploadKind, job_dir, remove, unpack_extract
 from pejling.web.models import AuditEvent, Job
 from pejling.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 LANG = "da"
 #: what "Dan rapport" writes: what `pejling report` writes by default (HTML, PDF, Excel, Word)
@@ -147,6 +150,11 @@ def import_job(ws: Workspace, job: Job, reporter: Reporter) -> Outcome:
         reporter.stage(0.9, "Gemmer den nye database")
     if rejected is not None:
         raise rejected
+    reporter.stage(0.93, "Beregner målenes status med de nye tal")
+    try:  # once here, so the pages load the new judgement instead of each judging it
+        goals.warm(ws)
+    except Exception:  # the import stands; the pages judge again and show the error
+        log.exception("judging the imported data failed")
     lines = import_summary(result, LANG)
     copy = (
         f"Databasen ({fmt_number(times.size / 1024**2, 1)} MB) blev kopieret på "

@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pejling.cli.national_status import SHORT
-from pejling.cli.status_data import status_of
 from pejling.evaluation.status import GOAL_CODES, GoalStatus, GoalStatusCode, Reason, ValueAt
 from pejling.formatting import fmt_value
 from pejling.national.status_model import NationalGoal, NationalStatus, StatusCounts, area_name
 from pejling.reference.municipalities import name_of
-from pejling.web.goals import LANG, municipal_status
+from pejling.web.goals import municipal_status, national_status
 from pejling.workspace import Workspace
 
 #: the status columns of a count table, in the order `pejling status` prints them
@@ -53,21 +52,12 @@ def municipal_counts(ws: Workspace) -> list[MunicipalCounts]:
 
 def national_policies(ws: Workspace) -> list[NationalStatus]:
     """What `pejling status <id>` shows for each national policy (cached like the command)."""
-    out = []
-    for pid in municipal_status(ws).national:
-        result = status_of(ws, pid, None, LANG)
-        assert isinstance(result, NationalStatus)  # a national policy gives its matrix
-        out.append(result)
-    return out
+    return [n for pid in municipal_status(ws).national if (n := national_status(ws, pid))]
 
 
 def national_policy(ws: Workspace, policy_id: str) -> NationalStatus | None:
     """One national policy's status (None: no national policy of that id)."""
-    if policy_id not in municipal_status(ws).national:
-        return None
-    result = status_of(ws, policy_id, None, LANG)
-    assert isinstance(result, NationalStatus)
-    return result
+    return national_status(ws, policy_id)
 
 
 def short_status(s: GoalStatus) -> str:
