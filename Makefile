@@ -1,14 +1,15 @@
 # One task entry point: the same commands locally and in CI.
 # `make demo`  installs pejling and builds the demo workspace (the main job).
 # `make check` installs pejling (and, for the accessibility tests, Debian chromium and npm
-#              axe-core; for the Spark parity test, Debian's Java 17) and runs lint, types and
-#              the test suite.
+#              axe-core; for the Spark parity test, Debian's Java 17; for the web application's
+#              PostgreSQL run, Debian's postgresql) and runs lint, types and the test suite:
+#              all of it on SQLite, then tests/web again on a PostgreSQL server it starts.
 PYTHON ?= python3
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 DEMO_DIR ?= demo-workspace
 
-.PHONY: install demo check lint types test browser-deps java-deps clean
+.PHONY: install demo check lint types test browser-deps java-deps postgres-deps clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -33,8 +34,14 @@ browser-deps:
 java-deps:
 	scripts/java-deps.sh
 
-test: install browser-deps java-deps
-	$(UV) run --locked pytest
+postgres-deps:
+	scripts/postgres-deps.sh
+
+# the second run: the web application's tests against PostgreSQL, reusing the first run's demo
+# workspace; the browser tests run once (on SQLite): they test pages, not the database
+test: install browser-deps java-deps postgres-deps
+	PEJLING_TEST_DEMO_DIR=$(TOOLS)/test-demo $(UV) run --locked pytest
+	PEJLING_TEST_DEMO_DIR=$(TOOLS)/test-demo PEJLING_TEST_POSTGRES=1 $(UV) run --locked pytest tests/web --ignore-glob='tests/web/test_*browser.py'
 
 check: lint types test
 

@@ -6,6 +6,8 @@ building it is the slow part, and CLI, report and site tests all read it.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -53,8 +55,33 @@ def run() -> Run:
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo workspace for the whole session (building it is the slow part)."""
-    out = tmp_path_factory.mktemp("demo") / "ws"
+    """One demo workspace for the whole session (building it is the slow part).
+
+    With `PEJLING_TEST_DEMO_DIR` set (the Makefile sets it), the workspace is built there once
+    and reused by later test runs of the same code: `make check` runs tests/web a second time
+    against PostgreSQL, and the demo is deterministic for given code and arguments. The stamp
+    (pejling's code fingerprint and the demo's arguments) decides whether it is still current.
+    """
+    keep = os.environ.get("PEJLING_TEST_DEMO_DIR")
+    if not keep:
+        out = tmp_path_factory.mktemp("demo") / "ws"
+        _build_demo(out)
+        return out
+    from pejling.cache import code_fingerprint
+
+    folder = Path(keep).resolve()
+    out, stamp_file = folder / "ws", folder / "stamp"
+    stamp = f"{code_fingerprint()} {DEMO_ARGS!r}"
+    if stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp and out.is_dir():
+        return out
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    _build_demo(out)
+    stamp_file.write_text(stamp, encoding="utf-8")  # last: a half-built demo has no stamp
+    return out
+
+
+def _build_demo(out: Path) -> None:
     proc = subprocess.run(
         [
             sys.executable,
@@ -71,4 +98,3 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out

@@ -1,4 +1,6 @@
-"""Django for the web tests: settings from the environment as in production, on SQLite.
+"""Django for the web tests: settings from the environment as in production, on SQLite, or
+on a PostgreSQL server this run starts when `PEJLING_TEST_POSTGRES=1` (`make test` runs
+tests/web a second time so; tests/web/postgres_server.py).
 
 The settings module reads `PEJLING_WORKSPACE` when imported, before the session's demo
 workspace exists, so it starts on an empty placeholder workspace and the `web_ws` fixture
@@ -17,6 +19,11 @@ from pathlib import Path
 import pytest
 
 from pejling.workspace import Workspace
+from tests.web import postgres_server
+
+#: the PostgreSQL run: a server of our own, started before Django reads its settings and
+#: stopped at exit (after pytest-django has dropped its test database there)
+POSTGRES = os.environ.get("PEJLING_TEST_POSTGRES", "") not in ("", "0")
 
 _placeholder = Path(tempfile.mkdtemp(prefix="pejling-web-test-"))
 atexit.register(shutil.rmtree, _placeholder, True)
@@ -33,6 +40,10 @@ _TEST_ENV = {
     "PEJLING_WEB_SECURE_COOKIES": None,
     "DJANGO_SETTINGS_MODULE": "pejling.web.settings",
 }
+if POSTGRES:
+    _server = postgres_server.start()
+    _server.create_database("pejling")  # pytest-django makes `test_pejling` beside it
+    _TEST_ENV["PEJLING_WEB_DATABASE_URL"] = _server.url("pejling")
 _saved = {name: os.environ.get(name) for name in _TEST_ENV}
 for _name, _value in _TEST_ENV.items():
     if _value is None:
@@ -50,6 +61,27 @@ finally:
             os.environ.pop(_name, None)
         else:
             os.environ[_name] = _value
+
+from django.db.backends.base.base import BaseDatabaseWrapper  # noqa: E402
+
+_close_if_unusable_or_obsolete = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+
+def _close_if_unusable_or_obsolete_outside_tests(self: BaseDatabaseWrapper) -> None:
+    """Django's end-of-request clean-up, except inside a test's transaction.
+
+    A test that closes a response itself (`response.close()`, as for a streamed static file)
+    sends `request_finished` outside the test client's guard; inside the test's atomic block
+    Django then closes the connection (its autocommit looks "not restored"), which on
+    PostgreSQL breaks the rest of the test ("the connection is closed") and on in-memory
+    SQLite does nothing. A real request never ends inside a transaction, so skipping the
+    clean-up there changes nothing but makes both databases behave alike.
+    """
+    if not self.in_atomic_block:
+        _close_if_unusable_or_obsolete(self)
+
+
+BaseDatabaseWrapper.close_if_unusable_or_obsolete = _close_if_unusable_or_obsolete_outside_tests
 
 from django.contrib.auth.models import User  # noqa: E402
 from pytest_django.fixtures import Settings as SettingsWrapper  # noqa: E402

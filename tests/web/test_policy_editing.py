@@ -15,7 +15,16 @@ from pejling.spec.lint.issue import LintIssue
 from pejling.spec.lint.texts_da import RULE_TEXTS, SCHEMA_TEXTS, text_da
 from pejling.spec.types import Severity
 from pejling.web import yaml_edit
-from pejling.web.policy_form import act, apply, fields, form, place
+from pejling.web.policy_form import (
+    AMBIGUOUS_TEXT,
+    act,
+    ambiguous,
+    apply,
+    fields,
+    form,
+    from_text,
+    place,
+)
 
 GOAL_3B = ("themes", 1, "goals", 1)
 
@@ -162,3 +171,40 @@ def test_every_rule_and_schema_kind_has_a_danish_text() -> None:
         assert todo.endswith("."), rule
         issue = LintIssue("x.yaml:1", Severity.ERROR, rule, "English message")
         assert text_da(issue) == f"{wrong} {todo}"
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("66,7", 66.7),
+        ("66.7", 66.7),
+        ("0.500", 0.5),
+        ("1.500,25", 1500.25),
+        ("1.500.000", 1500000),
+        ("1 500", 1500),
+        ("\u22123", -3),
+        ("12", 12),
+        ("1.500", "1.500"),  # ambiguous: kept as text, the editor asks
+        ("-2.250", "-2.250"),
+        ("1e3", "1e3"),
+        ("nan", "nan"),
+        ("1.50.0", "1.50.0"),
+    ],
+)
+def test_a_danish_number_is_never_misread(written: str, value: object) -> None:
+    assert from_text("number", written) == value
+    assert type(from_text("number", written)) is type(value)
+    assert ambiguous(written) == (written in ("1.500", "-2.250"))
+
+
+def test_an_ambiguous_number_gets_the_editor_s_finding_not_lint_s(demo_dir: Path) -> None:
+    text = (demo_dir / "policies" / "roskilde-2015.yaml").read_text(encoding="utf-8")
+    doc = yaml_edit.load(text)
+    assert apply(doc, {"f-themes.1.goals.1.target.value": "1.500"})
+    changed = yaml_edit.dump(doc)
+    top = form(yaml_edit.load(changed))
+    issues = _lint(demo_dir, changed)
+    assert any(i.path == (*GOAL_3B, "target", "value") for i in issues)  # lint: no number
+    shown = place(top, issues)
+    mine = [f for f in shown if f.field == "f-themes.1.goals.1.target.value"]
+    assert [f.text for f in mine] == [AMBIGUOUS_TEXT]

@@ -12,6 +12,7 @@ from django.test import Client
 
 from pejling.web import policy_versions as pv
 from pejling.web.models import AuditEvent, PolicyVersion
+from pejling.web.policy_form import AMBIGUOUS_TEXT
 from pejling.web.roles import Role
 from pejling.workspace import Workspace
 from tests.web.conftest import OTHER, make_user
@@ -163,3 +164,75 @@ def test_a_comment_refused_for_the_policy_s_own_error_says_so(ws_copy: Path) -> 
     assert "forkerte vej" in page
     assert "perioden skal være" not in page
     assert path.read_text(encoding="utf-8") == bad
+
+
+def _import(client: Client, text: str, base: str) -> str:
+    upload = SimpleUploadedFile(f"{POLICY}.yaml", text.encode("utf-8"), "application/yaml")
+    response = client.post(BASE + "indlaes/", {"fil": upload, "reason": "prøve", "base": base})
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_refused_moves_and_stale_saves_are_audited(ws_copy: Path) -> None:  # noqa: F811
+    client = _editor()
+    text = _file(ws_copy).read_text(encoding="utf-8")
+    base = pv.sha256(text)
+    moved = text.replace("municipality: 265", f"municipality: {OTHER}")
+    assert "kommune og omfang kan ikke ændres" in _import(client, moved, base)
+    renamed = text.replace(f"id: {POLICY}", "id: en-anden-politik")
+    assert "id kan ikke ændres" in _import(client, renamed, base)
+    # the editor: a form drawn from an older file (stale), and a draft naming another municipality
+    stale = {**_form(text), "action": "save", "reason": "x", "base": "0" * 64}
+    stale["f-themes.1.goals.1.target.value"] = "70"
+    assert client.post(EDIT, stale).status_code == 409
+    moving = {**_form(moved), "action": "save", "reason": "x", "base": base}
+    assert "kommune og omfang" in client.post(EDIT, moving).content.decode()
+    # an ordinary correction (no reason) is not an event
+    client.post(EDIT, {**_form(text), "action": "save", "reason": ""})
+    details = list(
+        AuditEvent.objects.filter(kind=AuditEvent.Kind.POLICY_CHANGE)
+        .order_by("id")
+        .values_list("detail", "municipality", "username")
+    )
+    assert details == [
+        (f"afvist: indlæsning af {POLICY}: forsøgte at ændre politikkens kommune eller omfang", 265, "redaktoer"),
+        (f"afvist: indlæsning af {POLICY}: forsøgte at ændre politikkens id", 265, "redaktoer"),
+        (f"afvist: gemning af {POLICY}: filen var ændret, siden den blev åbnet", 265, "redaktoer"),
+        (f"afvist: gemning af {POLICY}: forsøgte at ændre politikkens kommune eller omfang", 265, "redaktoer"),
+    ]  # fmt: skip
+    assert _file(ws_copy).read_text(encoding="utf-8") == text
+
+
+@pytest.mark.django_db
+def test_an_export_named_with_non_ascii_letters_downloads(ws_copy: Path) -> None:  # noqa: F811
+    _file(ws_copy).rename(ws_copy / "policies" / "roskilde-æøå 2015.yaml")
+    exported = _editor().get(BASE + "versioner/1/yaml/")
+    assert exported.status_code == 200
+    header = exported["Content-Disposition"]
+    assert header == "attachment; filename*=utf-8''roskilde-%C3%A6%C3%B8%C3%A5%202015-v1.yaml"
+
+
+VALUE = "f-themes.1.goals.1.target.value"
+
+
+@pytest.mark.django_db
+def test_a_number_with_a_thousands_dot_is_asked_about_not_guessed(
+    ws_copy: Path,  # noqa: F811
+) -> None:
+    client = _editor()
+    text = _file(ws_copy).read_text(encoding="utf-8")
+    checked = client.post(BASE + "tjek/", {**_form(text), VALUE: "1.500"}).json()
+    mine = [f for f in checked["findings"] if f["field"] == VALUE]
+    assert [f["text"] for f in mine] == [AMBIGUOUS_TEXT]
+    assert mine[0]["severity"] == "error"
+    refused = client.post(EDIT, {**_form(text), VALUE: "1.500", "action": "save", "reason": "x"})
+    page = refused.content.decode()
+    assert "ret fejlene først" in page
+    field_block = page.split(f'id="{VALUE}-err"', 1)[1].split("</div></div>", 1)[0]
+    assert "tusindtalsskilletegn" in field_block
+    assert _file(ws_copy).read_text(encoding="utf-8") == text
+    # a decimal comma, or a point that cannot be a thousands separator, is read as meant
+    for written, stored in (("66,7", "66.7"), ("66.7", "66.7"), ("1.500,5", "1500.5")):
+        data = {**_form(text), VALUE: written, "action": "check"}
+        assert f"value: {stored}}}" in client.post(EDIT, data).context["draft"], written

@@ -122,3 +122,77 @@ def test_a_national_administrator_administers_every_organisation(web_ws: Path) -
     assert "laeser-kalundborg" in page
     assert 'value="0"' in page
     assert f'value="{OTHER}"' in page
+
+
+def _create(client: Client, username: str, organisation: int, role: str) -> str:
+    response = client.post(
+        "/brugere/",
+        {
+            "action": "create",
+            "username": username,
+            "password": NEW_PASSWORD,
+            "organisation": organisation,
+            "role": role,
+        },
+    )
+    if response.status_code == 302:
+        return ""
+    assert response.status_code == 200
+    page = response.content.decode()
+    return (
+        page.split('id="id_role-fejl">', 1)[1].split("</span>", 1)[0]
+        if "id_role-fejl" in page
+        else "?"
+    )
+
+
+@pytest.mark.django_db
+def test_the_role_must_fit_the_organisation(web_ws: Path) -> None:
+    client = _admin(0)
+    # at the national level only the national analyst and the administrator
+    for role in ("editor", "data_steward", "reader"):
+        error = _create(client, f"national-{role}", 0, role)
+        assert "På nationalt niveau kan en bruger kun være" in error, role
+        assert not User.objects.filter(username=f"national-{role}").exists()
+    for role in ("national_analyst", "administrator"):
+        assert _create(client, f"national-{role}", 0, role) == "", role
+    # in a municipality every role but the national analyst
+    error = _create(client, "kommune-analytiker", OTHER, "national_analyst")
+    assert "hører til det nationale niveau" in error
+    for role in ("reader", "editor", "data_steward", "administrator"):
+        assert _create(client, f"kommune-{role}", OTHER, role) == "", role
+    page = client.get("/brugere/").content.decode()
+    assert 'id="id_role-hjaelp"' in page
+    assert 'aria-describedby="id_role-hjaelp"' in page
+
+
+@pytest.mark.django_db
+def test_a_municipal_administrator_offers_only_municipal_roles(web_ws: Path) -> None:
+    client = _admin()
+    form = client.get("/brugere/").content.decode().split('name="role"', 1)[1]
+    assert 'value="national_analyst"' not in form.split("</select>", 1)[0]
+    assert _create(client, "analytiker", OWN, "national_analyst") != ""
+    assert not User.objects.filter(username="analytiker").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisation", [OTHER, 0])
+def test_a_municipal_administrator_creates_no_user_elsewhere(
+    web_ws: Path, organisation: int
+) -> None:
+    client = _admin()
+    response = client.post(
+        "/brugere/",
+        {
+            "action": "create",
+            "username": "udenfor",
+            "password": NEW_PASSWORD,
+            "organisation": organisation,
+            "role": "administrator",
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="id_organisation-fejl"' in response.content.decode()
+    assert not User.objects.filter(username="udenfor").exists()
+    assert not Membership.objects.filter(organisation__code=organisation).exists()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.USER_CHANGE).exists()

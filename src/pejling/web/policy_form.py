@@ -10,6 +10,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -191,13 +192,8 @@ def from_text(kind: str, text: str) -> Any:
     if not text:
         return None
     if kind == "number":
-        plain = text.replace(" ", "").replace("\u2212", "-").replace(",", ".")
-        for convert in (int, float):
-            try:
-                return convert(plain)
-            except ValueError:
-                continue
-        return text
+        number = number_of(text)
+        return text if number is None else number
     if kind == "period":
         return as_int(text, text)
     if kind == "date":
@@ -210,6 +206,53 @@ def from_text(kind: str, text: str) -> Any:
     if kind == "textarea":
         return "\n".join(line.rstrip() for line in text.split("\n"))
     return " ".join(text.split())
+
+
+_GROUPED = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"  # 1.500 or 12.500.000: dots between groups
+_DANISH = re.compile(rf"([+-]?)({_GROUPED}|[0-9]+)(?:,([0-9]+))?")  # 1.500,25 / 66,7 / 12
+_POINT = re.compile(r"([+-]?)([0-9]+)\.([0-9]+)")  # 66.7
+_AMBIGUOUS = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")  # 1.500: 1500 or 1,5?
+AMBIGUOUS_TEXT = (
+    "Tallet kan læses på to måder: er punktummet et tusindtalsskilletegn eller et "
+    "decimaltegn? Skriv det uden punktum (1500) eller med decimalkomma (1,5)."
+)
+
+
+def _plain(text: str) -> str:
+    """The number text without spaces (also no-break and thin ones) and with an ASCII minus."""
+    return "".join(text.split()).replace("\u202f", "").replace("\u2212", "-")
+
+
+def ambiguous(text: str) -> bool:
+    """Whether a number text has one dot followed by exactly three digits and no comma, so
+    that a Danish reader may mean a thousands separator (1.500 = 1500) and another a decimal
+    point (1.500 = 1,5). Neither is guessed: the editor asks (`AMBIGUOUS_TEXT`)."""
+    return _AMBIGUOUS.fullmatch(_plain(text)) is not None
+
+
+def number_of(text: str) -> int | float | None:
+    """A number as a Danish user writes it, or None when it is not one or is `ambiguous`.
+
+    The rule, which never misreads: a comma is the decimal sign, and then dots may only
+    separate groups of three digits ("1.500,25"); without a comma, dots between groups of
+    three are thousands separators when there are at least two ("1.500.000"), a single dot
+    is a decimal point unless exactly three digits follow it ("66.7", "0.500"), and one dot
+    with three digits after 1–3 leading digits ("1.500") is ambiguous. ASCII digits only.
+    """
+    plain = _plain(text)
+    if not plain.isascii() or ambiguous(plain):
+        return None
+    danish = _DANISH.fullmatch(plain)
+    if danish is not None:
+        sign, whole, decimals = danish.groups()
+        whole = whole.replace(".", "")
+        if decimals is None:
+            return int(sign + whole)
+        return float(f"{sign}{whole}.{decimals}")
+    point = _POINT.fullmatch(plain)
+    if point is not None:
+        return float(plain)
+    return None
 
 
 def _f(doc: Any, path: Path, label: str, kind: str = "text", **kw: Any) -> Field:
@@ -381,11 +424,21 @@ def finding(issue: LintIssue) -> Finding:
 
 
 def place(top: Group, issues: Sequence[LintIssue]) -> list[Finding]:
-    """Attach every finding to its field (or the nearest group); the findings, placed."""
+    """Attach every finding to its field (or the nearest group); the findings, placed.
+
+    A number field holding an `ambiguous` text gets the editor's own finding instead of
+    lint's (which only says that the text is no number)."""
     by_path = {f.path: f for f in fields(top)}
     groups = top.walk()
     out = []
+    unclear = {f.path for f in by_path.values() if f.kind == "number" and ambiguous(f.value)}
+    for path in sorted(unclear, key=str):
+        own = Finding("error", SEVERITY_DA["error"], AMBIGUOUS_TEXT, "", by_path[path].name)
+        by_path[path].findings.append(own)
+        out.append(own)
     for issue in issues:
+        if issue.path in unclear:
+            continue
         shown = finding(issue)
         target = _field_for(issue.path, by_path)
         if target is not None:

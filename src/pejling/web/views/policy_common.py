@@ -14,9 +14,10 @@ from django.http import Http404, HttpRequest
 from django.urls import resolve, reverse
 
 from pejling.web.access import reaches, rule_of
+from pejling.web.audit import record
 from pejling.web.goals import workspace
-from pejling.web.models import PolicyVersion
-from pejling.web.policy_versions import PolicyFile, find, sync
+from pejling.web.models import EventKind, PolicyVersion
+from pejling.web.policy_versions import STALE, PolicyFile, SaveRefused, find, sync
 from pejling.web.roles import Role
 from pejling.workspace import Workspace
 
@@ -63,3 +64,30 @@ def author_name(user: Any) -> str:
         return ""
     full = str(user.get_full_name()).strip() if hasattr(user, "get_full_name") else ""
     return full or str(user.get_username())
+
+
+def audit_refusal(
+    request: HttpRequest, code: int, policy_id: str, refused: SaveRefused, what: str
+) -> None:
+    """Record a refused save or import (`what`: "gemning" or "indlæsning") when it tried to
+    change the policy's id, municipality or scope, or came from a file that changed meanwhile:
+    an attempt to move a policy, or a lost edit, is worth finding in the audit log. A missing
+    reason or a lint error is an ordinary correction and is not recorded.
+
+    Why by message: `SaveRefused` carries only its Danish message (the kind of refusal lives
+    in `policy_versions`, which decides it); these are its messages for those cases.
+    """
+    if refused.message == STALE:
+        why = "filen var ændret, siden den blev åbnet"
+    elif refused.message.startswith("Politikkens id kan ikke ændres"):
+        why = "forsøgte at ændre politikkens id"
+    elif refused.message.startswith("Politikkens kommune og omfang"):
+        why = "forsøgte at ændre politikkens kommune eller omfang"
+    else:
+        return
+    record(
+        request,
+        EventKind.POLICY_CHANGE,
+        municipality=code,
+        detail=f"afvist: {what} af {policy_id}: {why}"[:300],
+    )

@@ -34,7 +34,7 @@ from pejling.web.policy_versions import (
     save,
     versions,
 )
-from pejling.web.views.policy_common import EDITORS, policy_of
+from pejling.web.views.policy_common import EDITORS, audit_refusal, policy_of
 from pejling.workspace import Workspace
 
 
@@ -145,6 +145,7 @@ def policy_edit(request: HttpRequest, code: int, policy: str) -> HttpResponse:
             request=request,
         )
     except SaveRefused as refused:
+        audit_refusal(request, code, policy, refused, "gemning")
         return _page(
             request,
             ws,

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from pejling.errors import SpecError
 from pejling.reference.municipalities import name_of
@@ -34,7 +35,14 @@ from pejling.web.policy_versions import (
     versions,
 )
 from pejling.web.roles import READERS
-from pejling.web.views.policy_common import EDITORS, author_name, may, policy_of, version_of
+from pejling.web.views.policy_common import (
+    EDITORS,
+    audit_refusal,
+    author_name,
+    may,
+    policy_of,
+    version_of,
+)
 from pejling.workspace import LoadedPolicy, Workspace
 
 MAX_UPLOAD = 1_000_000
@@ -184,7 +192,8 @@ def policy_export(request: HttpRequest, code: int, policy: str, number: int) -> 
     record(request, EventKind.POLICY_EXPORT, municipality=code, detail=f"{policy} v{number}")
     response = HttpResponse(v.text.encode("utf-8"), content_type="application/yaml; charset=utf-8")
     stem = v.file_name.removesuffix(".yaml")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-v{number}.yaml"'
+    # a file name the policy chose may hold any character: quoted, or RFC 5987 when not ASCII
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-v{number}.yaml")
     return response
 
 
@@ -219,6 +228,7 @@ def policy_import(request: HttpRequest, code: int, policy: str) -> HttpResponse:
                         request=request,
                     )
                 except SaveRefused as refused:
+                    audit_refusal(request, code, policy, refused, "indlæsning")
                     message = refused.message
                     findings = [
                         f"{i.location}: {text_da(i)} ({i.message})"

@@ -25,7 +25,7 @@ from pejling.web.access import allow, memberships
 from pejling.web.audit import record
 from pejling.web.demo_users import organisation
 from pejling.web.models import NATIONAL, AuditEvent, Membership
-from pejling.web.roles import ADMINISTRATORS, CHOICES, Role
+from pejling.web.roles import ADMINISTRATORS, Role
 
 
 def administered(user: Any) -> list[int]:
@@ -40,6 +40,36 @@ def _org_name(code: int) -> str:
     return "Nationalt niveau" if code == NATIONAL else name_of(code)
 
 
+NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.ADMINISTRATOR})
+"""The roles a membership at the national level may have. Why not the others: a membership at
+level 0 reaches every municipality, so an editor or data steward there would edit or import
+for all of them."""
+
+
+def valid_roles(code: int) -> frozenset[Role]:
+    """The roles a membership of organisation `code` may have (a municipality: every role but
+    the national analyst, whose work is across municipalities)."""
+    if code == NATIONAL:
+        return NATIONAL_ROLES
+    return frozenset(Role) - {Role.NATIONAL_ANALYST}
+
+
+def role_error(code: int, role: Role) -> str:
+    """Why `role` is refused in organisation `code` (Danish), or "" when it is allowed."""
+    if role in valid_roles(code):
+        return ""
+    allowed = " eller ".join(r.label for r in Role if r in valid_roles(code))
+    if code == NATIONAL:
+        return (
+            f"På nationalt niveau kan en bruger kun være {allowed}: en {role.label} dér ville "
+            "kunne arbejde i alle kommuner. Vælg en kommune som organisation."
+        )
+    return (
+        f"En {role.label} hører til det nationale niveau, ikke til en kommune. "
+        f"Vælg en anden rolle eller Nationalt niveau som organisation."
+    )
+
+
 class NewUser(forms.Form):
     """A new user with one membership; the password is checked by Django's validators."""
 
@@ -51,13 +81,24 @@ class NewUser(forms.Form):
     )
     password = forms.CharField(label="Adgangskode", widget=forms.PasswordInput, strip=False)
     organisation = forms.TypedChoiceField(label="Organisation", coerce=int)
-    role = forms.ChoiceField(label="Rolle", choices=CHOICES)
+    role = forms.ChoiceField(label="Rolle")
 
     def __init__(self, orgs: list[int], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(c, _org_name(c)) for c in orgs]
+        # only the roles some offered organisation allows; which fits which: help text + clean
+        offered = {r for c in orgs for r in valid_roles(c)}
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [(r.value, r.label) for r in Role if r in offered]
+        if NATIONAL in orgs:
+            role.help_text = (
+                "Nationalt niveau: kun national analytiker eller administrator. "
+                "En kommune: alle roller undtagen national analytiker."
+            )
+            _describe(role, "id_role-hjaelp")
 
     def clean_username(self) -> str:
         name: str = self.cleaned_data["username"]
@@ -73,7 +114,16 @@ class NewUser(forms.Form):
                 validate_password(password, get_user_model()(username=data.get("username", "")))
             except ValidationError as e:
                 self.add_error("password", e)
+        code, role = data.get("organisation"), data.get("role")
+        if code is not None and role and role_error(code, Role(role)):
+            self.add_error("role", role_error(code, Role(role)))
         return data
+
+
+def _describe(field: forms.Field, ref: str) -> None:
+    """Add `ref` to the ids the field's input is described by (its help text, its error)."""
+    attrs = field.widget.attrs
+    attrs["aria-describedby"] = " ".join(filter(None, (attrs.get("aria-describedby"), ref)))
 
 
 def _rows(orgs: list[int]) -> list[dict[str, Any]]:
@@ -144,7 +194,8 @@ def users(request: HttpRequest) -> HttpResponse:
                 return redirect("web:users")
             for name in form.errors:  # the error is read with its field
                 if name in form.fields:
-                    form.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-fejl"
+                    form.fields[name].widget.attrs["aria-invalid"] = "true"
+                    _describe(form.fields[name], f"id_{name}-fejl")
         elif action == "deactivate":
             refused = _deactivate(request, orgs)
             if refused is not None:
