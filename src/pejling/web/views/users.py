@@ -40,10 +40,11 @@ def _org_name(code: int) -> str:
     return "Nationalt niveau" if code == NATIONAL else name_of(code)
 
 
-NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.ADMINISTRATOR})
-"""The roles a membership at the national level may have. Why not the others: a membership at
-level 0 reaches every municipality, so an editor or data steward there would edit or import
-for all of them."""
+NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.DATA_STEWARD, Role.ADMINISTRATOR})
+"""The roles a membership at the national level may have. Why not the editor: a membership at
+level 0 reaches every municipality, so an editor there would edit every municipality's
+policies. A data steward there is the national one, who loads the national register extract and
+observations for every municipality (`pejling.web.jobs.rules`)."""
 
 
 def valid_roles(code: int) -> frozenset[Role]:
@@ -58,11 +59,12 @@ def role_error(code: int, role: Role) -> str:
     """Why `role` is refused in organisation `code` (Danish), or "" when it is allowed."""
     if role in valid_roles(code):
         return ""
-    allowed = " eller ".join(r.label for r in Role if r in valid_roles(code))
+    labels = [r.label for r in Role if r in valid_roles(code)]
+    allowed = ", ".join(labels[:-1]) + " eller " + labels[-1] if len(labels) > 1 else labels[0]
     if code == NATIONAL:
         return (
-            f"På nationalt niveau kan en bruger kun være {allowed}: en {role.label} dér ville "
-            "kunne arbejde i alle kommuner. Vælg en kommune som organisation."
+            f"På nationalt niveau kan en bruger kun være {allowed} (en bruger dér når alle "
+            f"kommuner). Vælg en kommune som organisation for en {role.label}."
         )
     return (
         f"En {role.label} hører til det nationale niveau, ikke til en kommune. "
@@ -95,7 +97,7 @@ class NewUser(forms.Form):
         role.choices = [(r.value, r.label) for r in Role if r in offered]
         if NATIONAL in orgs:
             role.help_text = (
-                "Nationalt niveau: kun national analytiker eller administrator. "
+                "Nationalt niveau: kun national analytiker, dataansvarlig eller administrator. "
                 "En kommune: alle roller undtagen national analytiker."
             )
             _describe(role, "id_role-hjaelp")
