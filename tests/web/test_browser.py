@@ -15,24 +15,9 @@ import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from pejling.web.roles import Role
-from tests.report.test_a11y import ARGS, AXE, CHROMIUM, TAGS, _require_browser
+from tests.report.test_a11y import ARGS, AXE, CHROMIUM, _require_browser
+from tests.web.browser_support import WIDTHS, _axe
 from tests.web.conftest import OWN, PASSWORD, make_user
-
-WIDTHS = (1280, 390)
-
-
-def _axe(page: Any, axe: str, name: str) -> list[str]:
-    # evaluated through the DevTools protocol, which the page's CSP does not govern (an
-    # injected <script> would be refused, as it should be)
-    page.evaluate(axe)
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-    )
-    assert len(result["passes"]) > 10, "axe ran no rules"
-    return [
-        f"{name}: {v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['html'][:120]}"
-        for v in result["violations"]
-    ]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -24,9 +24,9 @@ from pejling.web.jobs.run import run_job
 from pejling.web.models import Job
 from pejling.web.roles import Role
 from tests.report.test_a11y import ARGS, AXE, CHROMIUM, _require_browser
+from tests.web.browser_support import WIDTHS, _axe
 from tests.web.conftest import OWN, PASSWORD, make_user
 from tests.web.data_helpers import BAD, DATABASE, observations, own_copy
-from tests.web.test_browser import WIDTHS, _axe
 
 
 def _login(page: Any, base: str, username: str) -> None:

@@ -151,6 +151,7 @@ def test_pages_load_while_an_import_runs(
         queue_names=["default"], interval=0, batch=True, backend_name="default",
         startup_delay=False, max_tasks=1, worker_id="test", excluded_queue_names=[],
     )  # fmt: skip
+
     def work() -> None:
         try:
             worker.run()

@@ -61,9 +61,7 @@ def test_a_state_judged_by_one_process_is_loaded_by_the_others(
     assert loaded.status == made.status
 
 
-def test_another_workspace_is_never_shown_in_the_meantime(
-    ws: Workspace, tmp_path: Path
-) -> None:
+def test_another_workspace_is_never_shown_in_the_meantime(ws: Workspace, tmp_path: Path) -> None:
     goals.judged(ws)
     other_root = tmp_path / "other"
     shutil.copytree(ws.root, other_root, ignore=shutil.ignore_patterns("cache"))

@@ -7,7 +7,6 @@ history, diff and follow-up pages at 1280 and 390 px; no console or CSP errors.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from pejling.web.models import AuditEvent
 from pejling.web.roles import Role
 from tests.report.test_a11y import ARGS, AXE, CHROMIUM, _require_browser
+from tests.web.browser_support import WIDTHS, check_widths
 from tests.web.conftest import OWN, PASSWORD, make_user
-from tests.web.test_browser import WIDTHS, _axe
 from tests.web.test_policy_versions import POLICY, ws_copy  # noqa: F401 (a fixture)
 
 VALUE = "f-themes.1.goals.1.target.value"
@@ -44,20 +43,7 @@ def _error_at(page: Any, name: str) -> Any:
 
 
 def _check(page: Any, axe: str, name: str) -> list[str]:
-    """axe at every width in `WIDTHS` (resized, not visited again: no script reads the width)
-    and no sideways scrolling; a screenshot only when PEJLING_SCREENSHOTS names a folder."""
-    failures: list[str] = []
-    shots = os.environ.get("PEJLING_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        failures += _axe(page, axe, f"{name}@{width}")
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, (name, width, scroll)
-        if shots:
-            Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(shots) / f"policy-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-    return failures
+    return check_widths(page, axe, f"policy-{name}")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,6 @@ sideways at 390 px (wide tables scroll in their own region).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from pejling.web.roles import Role
 from tests.report.test_a11y import ARGS, AXE, CHROMIUM, _require_browser
+from tests.web.browser_support import WIDTHS, check_widths
 from tests.web.conftest import OTHER, OWN, PASSWORD, make_user
-from tests.web.test_browser import WIDTHS, _axe
 from tests.web.test_work_pages import H3, work_workspace
 
 
@@ -43,24 +42,7 @@ def _login(browser: Any, url: str, username: str, errors: list[str]) -> Any:
 
 
 def _check(page: Any, axe: str, name: str) -> list[str]:
-    """axe's violations at every width in `WIDTHS` and whether the page scrolls sideways.
-
-    Why resize instead of a second visit: the layout follows the viewport through CSS media
-    queries alone (no script reads the width), so the same document at 390 px is what a phone
-    gets; a screenshot only when PEJLING_SCREENSHOTS names a folder (they are slow)."""
-    failures: list[str] = []
-    shots = os.environ.get("PEJLING_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        failures += _axe(page, axe, f"{name}@{width}")
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        if scroll > width:
-            failures.append(f"{name}@{width}: the page scrolls sideways ({scroll} px)")
-        if shots:
-            Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(shots) / f"work-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-    return failures
+    return check_widths(page, axe, f"work-{name}")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,35 +7,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('web', '0002_versions_and_audit_kinds'),
+        ("web", "0002_versions_and_audit_kinds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('import', 'indlæsning'), ('report', 'rapport'), ('publish', 'offentligt site')], max_length=16)),
-                ('municipality', models.PositiveSmallIntegerField()),
-                ('file_name', models.CharField(blank=True, max_length=255)),
-                ('upload_kind', models.CharField(blank=True, max_length=16)),
-                ('policy_id', models.CharField(blank=True, max_length=100)),
-                ('state', models.CharField(choices=[('queued', 'i kø'), ('running', 'i gang'), ('done', 'færdig'), ('failed', 'fejlet')], default='queued', max_length=16)),
-                ('progress', models.FloatField(default=0.0)),
-                ('message', models.CharField(blank=True, max_length=300)),
-                ('result', models.TextField(blank=True)),
-                ('error', models.TextField(blank=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('started', models.DateTimeField(blank=True, null=True)),
-                ('finished', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("import", "indlæsning"),
+                            ("report", "rapport"),
+                            ("publish", "offentligt site"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("municipality", models.PositiveSmallIntegerField()),
+                ("file_name", models.CharField(blank=True, max_length=255)),
+                ("upload_kind", models.CharField(blank=True, max_length=16)),
+                ("policy_id", models.CharField(blank=True, max_length=100)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "i kø"),
+                            ("running", "i gang"),
+                            ("done", "færdig"),
+                            ("failed", "fejlet"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("progress", models.FloatField(default=0.0)),
+                ("message", models.CharField(blank=True, max_length=300)),
+                ("result", models.TextField(blank=True)),
+                ("error", models.TextField(blank=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("started", models.DateTimeField(blank=True, null=True)),
+                ("finished", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created', '-id'],
+                "ordering": ["-created", "-id"],
             },
         ),
     ]
