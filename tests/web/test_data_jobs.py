@@ -184,6 +184,8 @@ def test_a_national_data_steward_imports_a_register_extract(
     job = Job.objects.get()
     assert job.state == "done", job.error
     assert "calibration.csv: ikke en registertabel, sprunget over" in job.result, job.result
+    # the register's figures are computed in the same job, as `pejling compute` would
+    assert "indikatorer beregnet fra SYNTETISKE registerdata" in job.result, job.result
     assert _log(ws)[0][1] in ("imported", "unchanged")
 
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from pejling.errors import ImportRejected, UserError
 from pejling.formatting import fmt_number
 from pejling.report.build import FORMATS
+from pejling.store.database import Store
 from pejling.store.swap import SwapTimes, new_copy
 from pejling.web import audit, goals
 from pejling.web.jobs import rules
@@ -28,6 +30,9 @@ from pejling.web.jobs.progress import Reporter
 from pejling.web.jobs.uploads import UploadKind, job_dir, remove, unpack_extract
 from pejling.web.models import AuditEvent, Job
 from pejling.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pejling.engine.run import ComputeResult
 
 log = logging.getLogger(__name__)
 
@@ -141,12 +146,17 @@ def import_job(ws: Workspace, job: Job, reporter: Reporter) -> Outcome:
         times=times,
         on_copied=lambda: reporter.stage(0.1, "Databasen er kopieret"),
     ) as store:
-        progress = reporter.within(0.1, 0.9)
+        register = job.upload_kind == UploadKind.REGISTER
+        progress = reporter.within(0.1, 0.5 if register else 0.9)
         progress("Kontrollerer og indlæser rækkerne", 0, 1)
+        computed = None
         try:
             result = run_import(ws, store, batch, progress)
         except UserError as exc:  # rejected: only the import log changed, keep that
             rejected = exc
+        else:
+            if result.register is not None:  # the register's figures, as `pejling compute`
+                computed = compute_register(ws, store, reporter)
         reporter.stage(0.9, "Gemmer den nye database")
     if rejected is not None:
         raise rejected
@@ -156,6 +166,8 @@ def import_job(ws: Workspace, job: Job, reporter: Reporter) -> Outcome:
     except Exception:  # the import stands; the pages judge again and show the error
         log.exception("judging the imported data failed")
     lines = import_summary(result, LANG)
+    if computed is not None:
+        lines.append(computed.summary(LANG))
     copy = (
         f"Databasen ({fmt_number(times.size / 1024**2, 1)} MB) blev kopieret på "
         f"{fmt_number(times.copy, 1)} s og skiftet ud."
@@ -165,6 +177,21 @@ def import_job(ws: Workspace, job: Job, reporter: Reporter) -> Outcome:
     return Outcome(
         result="\n".join([*lines, copy]),
         audit_detail=", ".join(x for x in (detail, outcomes) if x),
+    )
+
+
+def compute_register(ws: Workspace, store: Store, reporter: Reporter) -> ComputeResult:
+    """Compute every register-based indicator into the copy, as `pejling compute` does after
+    `pejling import` of an extract: the new figures are swapped in together with the register,
+    so no page ever shows a register whose figures are not computed yet."""
+    from pejling.engine.run import cohort_ranges, compute_all
+
+    reporter.stage(0.5, "Beregner indikatorerne fra registret")
+    return compute_all(
+        store,
+        ws.catalog(),
+        cohort_ranges=cohort_ranges(ws),
+        progress=reporter.within(0.5, 0.9),
     )
 
 
