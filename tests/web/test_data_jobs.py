@@ -246,3 +246,17 @@ def test_the_database_backend_and_its_worker_run_the_job(
     assert job.state == "done", job.error
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert _log(ws)[0] == ("ledighed.csv", "imported")
+
+
+@pytest.mark.django_db
+def test_a_job_left_running_by_a_killed_worker_is_marked_interrupted(ws: Path) -> None:
+    from pejling.web.jobs.run import INTERRUPTED, abandon_interrupted
+
+    left = Job.objects.create(kind=Job.Kind.IMPORT, municipality=OWN, state=Job.State.RUNNING)
+    done = Job.objects.create(kind=Job.Kind.IMPORT, municipality=OWN, state=Job.State.DONE)
+    assert abandon_interrupted() == 1
+    left.refresh_from_db()
+    done.refresh_from_db()
+    assert (left.state, left.error) == (Job.State.FAILED, INTERRUPTED)
+    assert done.state == Job.State.DONE
+    assert abandon_interrupted() == 0

@@ -123,6 +123,10 @@ def serve(
     ]
     if not worker:
         os.execve(sys.executable, args, dict(os.environ))
+    from pejling.web.jobs.run import abandon_interrupted
+
+    if abandoned := abandon_interrupted():
+        console.print(f"{abandoned} job var stadig i gang, da workeren sidst stoppede: afbrudt.")
     console.print("Baggrundsjobbene (indlæsning, rapporter) køres af en worker ved siden af.")
     sys.stdout.flush()
     raise typer.Exit(supervise(args, WORKER_ARGS))

@@ -88,6 +88,19 @@ INTERRUPTED = (
 )
 
 
+def abandon_interrupted() -> int:
+    """Mark the jobs a hard-killed worker left "running" as interrupted; how many.
+
+    Called when `pejling serve` starts its one worker, when no job can be running: a worker
+    killed with SIGKILL (or a power cut) never recorded the end of its job. Nothing else needs
+    undoing, since a job writes a copy of the store, never the store itself.
+    """
+    stale = list(Job.objects.filter(state=Job.State.RUNNING))
+    for job in stale:
+        finish(job, Outcome(error=INTERRUPTED, audit_detail="afbrudt"))
+    return len(stale)
+
+
 def finish(job: Job, outcome: Outcome) -> None:
     """Record the end of the job and write it to the audit log."""
     job_id = job.pk
