@@ -67,18 +67,39 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         out = tmp_path_factory.mktemp("demo") / "ws"
         _build_demo(out)
         return out
-    from pejling.cache import code_fingerprint
+    import fcntl
 
     folder = Path(keep).resolve()
     out, stamp_file = folder / "ws", folder / "stamp"
-    stamp = f"{code_fingerprint()} {DEMO_ARGS!r}"
-    if stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp and out.is_dir():
-        return out
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    _build_demo(out)
-    stamp_file.write_text(stamp, encoding="utf-8")  # last: a half-built demo has no stamp
+    stamp = _demo_stamp()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # one builder: pytest-xdist's workers (make check runs two) share the folder
+    with (folder.parent / f".{folder.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp
+        if not (current and out.is_dir()):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            _build_demo(out)
+            stamp_file.write_text(stamp, encoding="utf-8")  # last: a half-built demo has none
     return out
+
+
+def _demo_stamp() -> str:
+    """pejling's source files (name, size, modification time), the lock file and the demo's
+    arguments. Not `pejling.cache.code_fingerprint`: computed in this process it would be
+    cached here, and building the demo (a subprocess writing bytecode into site-packages) can
+    change what it covers — later cache tests in this session would then miss."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(repr(DEMO_ARGS).encode("utf-8"))
+    h.update((root / "uv.lock").read_bytes())
+    for path in sorted((root / "src" / "pejling").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            st = path.stat()
+            h.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def _build_demo(out: Path) -> None:

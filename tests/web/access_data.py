@@ -35,7 +35,10 @@ TABLE: dict[str, Case] = {
         QUEUE_OTHER,
         method="post",
     ),
-    "web:publish": Case({"code": OWN}, {"code": OTHER}, QUEUE_OWN, QUEUE_OTHER, method="post"),
+    # the demo workspace is a shared (national) one: its site is published from the national
+    # level only (tests/web/test_data_reports.py: the national administrator, and a municipal
+    # workspace's own editor)
+    "web:publish": Case({"code": OWN}, {"code": OTHER}, QUEUE_OTHER, QUEUE_OTHER, method="post"),
     "web:report_download": Case(
         {"code": OWN, "policy": "roskilde-2015", "fmt": "pdf"},
         {"code": OTHER, "policy": "kalundborg-2019", "fmt": "xlsx"},

@@ -251,12 +251,30 @@ def test_the_database_backend_and_its_worker_run_the_job(
 @pytest.mark.django_db
 def test_a_job_left_running_by_a_killed_worker_is_marked_interrupted(ws: Path) -> None:
     from pejling.web.jobs.run import INTERRUPTED, abandon_interrupted
+    from pejling.web.jobs.uploads import job_dir
 
     left = Job.objects.create(kind=Job.Kind.IMPORT, municipality=OWN, state=Job.State.RUNNING)
     done = Job.objects.create(kind=Job.Kind.IMPORT, municipality=OWN, state=Job.State.DONE)
+    upload = job_dir(ws.resolve(), left.pk)
+    upload.mkdir(parents=True)
+    (upload / "udtraek.zip").write_bytes(b"person-level data")
     assert abandon_interrupted() == 1
+    assert not upload.exists()  # the killed job's upload is not left behind
     left.refresh_from_db()
     done.refresh_from_db()
     assert (left.state, left.error) == (Job.State.FAILED, INTERRUPTED)
     assert done.state == Job.State.DONE
     assert abandon_interrupted() == 0
+
+
+@pytest.mark.django_db
+def test_the_whole_import_log_is_shown_to_the_national_data_steward_only(ws: Path) -> None:
+    """The store's import log names every file loaded into the shared workspace (the national
+    register's too); a municipality's data steward sees their own jobs instead."""
+    _upload(_steward(), "ledighed.csv", GOOD)
+    municipal = _steward("kommunal").get(f"/kommune/{OWN}/data/").content.decode()
+    assert "vises derfor kun for dataansvarlige på nationalt niveau" in municipal
+    assert "ledighed.csv" in municipal  # the municipality's own job
+    national = _steward("national", 0).get(f"/kommune/{OWN}/data/").content.decode()
+    assert "pejling imports" in national
+    assert national.count("ledighed.csv") >= 2  # the job and the import log

@@ -77,7 +77,9 @@ def test_an_editor_writes_the_report_as_a_job(
     client = _client(Role.EDITOR)
     page = client.get(f"/kommune/{OWN}/rapporter/").content.decode()
     assert "Dan rapport" in page
-    assert "Udgiv sitet" in page
+    # a shared (national) workspace's site is published from the national level
+    assert "Udgiv sitet" not in page
+    assert "udgives af en administrator på nationalt niveau" in page
     response = client.post(f"/kommune/{OWN}/rapporter/roskilde-2015/dan/")
     assert response.status_code == 303
     job = Job.objects.get()
@@ -115,7 +117,12 @@ def test_publishing_is_a_job_that_runs_pejling_publish(
         return site.SiteSummary(root=out, pages=3, pdfs=1, workbooks=1)
 
     monkeypatch.setattr(site, "publish_site", fake)
-    response = _client(Role.ADMINISTRATOR).post(f"/kommune/{OWN}/rapporter/udgiv/")
+    # a municipality's administrator does not publish a shared workspace's site
+    assert _client(Role.ADMINISTRATOR).post(f"/kommune/{OWN}/rapporter/udgiv/").status_code == 403
+    assert not Job.objects.exists()
+    national = Client()
+    national.force_login(make_user("national-admin", Role.ADMINISTRATOR, 0))
+    response = national.post(f"/kommune/{OWN}/rapporter/udgiv/")
     assert response.status_code == 303
     job = Job.objects.get()
     assert (job.kind, job.state) == ("publish", "done"), job.error
@@ -142,3 +149,26 @@ def test_a_queued_job_page_waits_with_a_progress_bar(
     analyst = _client(Role.NATIONAL_ANALYST, 0)
     assert analyst.get(response["Location"]).status_code == 403
     assert client.get(response["Location"].replace(f"/{OWN}/", f"/{OTHER}/")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_municipal_workspace_is_published_by_its_own_editor(
+    web_ws: Path, tmp_path: Path, settings: SettingsWrapper
+) -> None:
+    """In a workspace of one municipality (`[workspace] municipality`), the site is that
+    municipality's: its editors publish it, another municipality's page does not."""
+    ws = own_copy(web_ws, tmp_path, settings)
+    toml = ws / "pejling.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("municipality = 0", f"municipality = {OWN}", 1),
+        encoding="utf-8",
+    )
+    editor = _client(Role.EDITOR)
+    assert "Udgiv sitet" in editor.get(f"/kommune/{OWN}/rapporter/").content.decode()
+    from pejling.web.jobs.rules import publish_refusal
+    from pejling.web.models import Membership
+
+    user = Membership.objects.get(user__username=f"u-{Role.EDITOR}").user
+    assert publish_refusal(user, OWN, OWN) is None
+    assert publish_refusal(user, OWN, 0) is not None
+    assert publish_refusal(user, OTHER, OWN) is not None

@@ -18,7 +18,9 @@ from pejling.workspace import Workspace
 def ws(demo_dir: Path, tmp_path: Path) -> Workspace:
     root = tmp_path / "ws"
     shutil.copytree(demo_dir, root, ignore=shutil.ignore_patterns("cache"))
-    goals._current = None
+    if goals._refresh is not None:  # a judgement another test started
+        goals._refresh.join(timeout=120)
+    goals._current, goals._refresh, goals._failed = None, None, None
     return Workspace.open(root)
 
 
@@ -69,3 +71,48 @@ def test_another_workspace_is_never_shown_in_the_meantime(ws: Workspace, tmp_pat
     state = goals.judged(other)
     assert state.root == str(other_root.resolve())
     assert not goals.is_updating()
+
+
+def test_a_state_that_changes_while_it_is_judged_keeps_the_older_label(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = goals._judge
+
+    def judge_while_an_import_swaps(w: Workspace, digest: str) -> goals.Judged:
+        made = real(w, digest)
+        _touch_store(w)  # the store changed before the judgement was done
+        return made
+
+    monkeypatch.setattr(goals, "_judge", judge_while_an_import_swaps)
+    state = goals.judged(ws)
+    assert state.digest != goals._key(ws).digest()  # labelled with what it judged
+    monkeypatch.setattr(goals, "_judge", real)
+    assert goals.judged(ws) is state  # shown meanwhile, and judged again
+    assert goals.is_updating()
+    assert goals._refresh is not None
+    goals._refresh.join(timeout=120)
+    assert goals.judged(ws).digest == goals._key(ws).digest()
+
+
+def test_a_state_that_cannot_be_judged_is_said_once_not_retried(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pejling.errors import UserError
+
+    first = goals.judged(ws)
+    calls: list[str] = []
+
+    def refuse(_w: Workspace, digest: str) -> goals.Judged:
+        calls.append(digest)
+        raise UserError("roskilde-2015.yaml:12: target-against-direction")
+
+    monkeypatch.setattr(goals, "_judge", refuse)
+    _touch_store(ws)
+    assert goals.judged(ws) is first
+    assert goals._refresh is not None
+    goals._refresh.join(timeout=120)
+    assert goals.failure() == "roskilde-2015.yaml:12: target-against-direction"
+    for _ in range(3):
+        assert goals.judged(ws) is first  # the last judged state, without judging again
+    assert not goals.is_updating()
+    assert len(calls) == 1

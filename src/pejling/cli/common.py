@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import traceback
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -126,16 +126,34 @@ def open_workspace(option: Path | None) -> Workspace:
 
 
 def open_store(ws: Workspace, *, read_only: bool = False) -> AbstractContextManager[Store]:
-    """The workspace's database, waiting (with a message) while another process writes it."""
+    """The workspace's database, waiting (with a message) while another process writes it.
+
+    Writable: first the workspace's one-writer lock (`pejling.store.swap.writer_lock`), which
+    the web application's import jobs hold while they write their copy of the store."""
     from pejling.store.database import Store
 
-    return Store.open(
+    opened = Store.open(
         ws.db_path,
         read_only=read_only,
         wait_seconds=ws.settings.store.wait_seconds,
         on_wait=lambda text: say(text, err=True),
         lang=ws.settings.workspace.language,
     )
+    return opened if read_only else _as_the_writer(ws, opened)
+
+
+@contextmanager
+def _as_the_writer(ws: Workspace, opened: AbstractContextManager[Store]) -> Iterator[Store]:
+    from pejling.store.swap import writer_lock
+
+    da = ws.settings.workspace.language == "da"
+    waiting = (
+        "venter: pejling web indlæser data i arbejdsområdet (et baggrundsjob) …"
+        if da
+        else "waiting: pejling web is importing data into the workspace (a background job) …"
+    )
+    with writer_lock(ws.root / ".pejling", lambda: say(waiting, err=True)), opened as store:
+        yield store
 
 
 def parse_as_of(as_of: str | None, year: int | None) -> Period | None:

@@ -159,7 +159,8 @@ def supervise(server_args: list[str], worker_args: list[str]) -> int:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal closed
+    previous = {sig: signal.signal(sig, stop) for sig in signals}
     try:
         while server.poll() is None:
             if job_worker.poll() is not None and not stopping:
@@ -169,6 +170,9 @@ def supervise(server_args: list[str], worker_args: list[str]) -> int:
                 )
                 time.sleep(RESTART_SECONDS)
                 if not stopping:
+                    from pejling.web.jobs.run import abandon_interrupted
+
+                    abandon_interrupted()  # the job it ran never recorded its end
                     job_worker = subprocess.Popen(worker_args, start_new_session=True)
             time.sleep(0.2)
         if job_worker.poll() is None and not stopping:

@@ -43,12 +43,23 @@ class SwapTimes:
 
 
 @contextmanager
-def writer_lock(private_dir: Path) -> Iterator[None]:
-    """Hold the workspace's one-writer lock (blocks while another job holds it)."""
-    private_dir.mkdir(parents=True, exist_ok=True)
+def writer_lock(private_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the workspace's one-writer lock (blocks while another writer holds it: a web job
+    writing its copy, or a command writing the store in place), telling `on_wait` once.
+
+    Every writer takes it — the web's import jobs and the command line's `pejling import` and
+    `pejling compute` (`pejling.cli.common.open_store`): a command writing the store in place
+    while a job writes its copy would have its writes lost when the job renames the copy over
+    the store."""
+    private_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(private_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:

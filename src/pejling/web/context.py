@@ -79,10 +79,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             for name, text in MUNICIPAL
             if (x := _link(request, name, text, {"code": code})) is not None
         ]
-    from pejling.web.goals import is_updating
+    from pejling.web.goals import failure, is_updating
 
     return {
         "updating": is_updating(),
+        "judge_failed": failure(),
         "nav_top": top,
         "nav_municipality": here,
         "nav_local": local,

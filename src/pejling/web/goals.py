@@ -65,6 +65,7 @@ class Judged:
 _lock = threading.Lock()
 _current: Judged | None = None
 _refresh: threading.Thread | None = None
+_failed: tuple[str, str] | None = None  # (digest, why): a state that could not be judged
 
 
 def workspace() -> Workspace:
@@ -84,11 +85,13 @@ def judged(ws: Workspace) -> Judged:
     with _lock:
         current = _current
     if current is not None and current.root == root and current.digest == digest:
+        _clear_failure(digest)
         return current
     found = cache.load(ws.root, SLOT, digest)
     if isinstance(found, Judged) and found.root == root:
         with _lock:
             _current = found
+        _clear_failure(digest)
         return found
     if current is None or current.root != root:  # nothing to show meanwhile: wait for it
         state = warm(ws)
@@ -96,12 +99,23 @@ def judged(ws: Workspace) -> Judged:
             _current = state
         return state
     with _lock:
-        if _refresh is None or not _refresh.is_alive():
+        failed = _failed is not None and _failed[0] == digest
+        if not failed and (_refresh is None or not _refresh.is_alive()):
             _refresh = threading.Thread(
-                target=_judge_in_background, args=(ws.root,), name="pejling-judge", daemon=True
+                target=_judge_in_background,
+                args=(ws.root, digest),
+                name="pejling-judge",
+                daemon=True,
             )
             _refresh.start()
     return current
+
+
+def failure() -> str | None:
+    """Why the workspace's newest state could not be judged (the pages show the last judged
+    state meanwhile), or None."""
+    with _lock:
+        return _failed[1] if _failed is not None else None
 
 
 def is_updating() -> bool:
@@ -111,15 +125,34 @@ def is_updating() -> bool:
         return _refresh is not None and _refresh.is_alive()
 
 
-def _judge_in_background(root: Path) -> None:
-    global _current
+def _clear_failure(digest: str) -> None:
+    global _failed
+    with _lock:
+        if _failed is not None and _failed[0] != digest:
+            _failed = None
+
+
+def _judge_in_background(root: Path, digest: str) -> None:
+    global _current, _failed
     try:
         state = warm(Workspace.open(root))
-    except Exception:  # the next page tries again; the error is the command's to show
-        log.exception("judging the workspace failed")
+    except Exception as exc:  # not again for this state: say so on the pages
+        log.error("judging the workspace failed: %s", type(exc).__name__)
+        with _lock:
+            _failed = (digest, _why(exc))
         return
     with _lock:
         _current = state
+
+
+def _why(exc: Exception) -> str:
+    """What the pages say when a new state could not be judged (no data from the message
+    of an unexpected error: only its type)."""
+    from pejling.errors import UserError
+
+    if isinstance(exc, UserError):
+        return str(exc).splitlines()[0][:300]
+    return f"en fejl i programmet ({type(exc).__name__}); se serverens log"
 
 
 def warm(ws: Workspace) -> Judged:
@@ -135,7 +168,8 @@ def warm(ws: Workspace) -> Judged:
             if isinstance(found, Judged):
                 return found
             _settle(key)
-            return cache.cached(ws.root, SLOT, lambda: _key(ws), lambda: _judge(ws))
+            digest = _key(ws).digest()
+            return cache.cached(ws.root, SLOT, lambda: _key(ws), lambda: _judge(ws, digest))
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -149,7 +183,9 @@ def _settle(key: Key) -> None:
         time.sleep(0.1)
 
 
-def _judge(ws: Workspace) -> Judged:
+def _judge(ws: Workspace, digest: str) -> Judged:
+    """The judgement, labelled with the fingerprint taken before it began (a later label could
+    name a state that changed while it was judged)."""
     from pejling.cli.app import workspace_reports
     from pejling.cli.output import PolicyStatuses
 
@@ -161,7 +197,7 @@ def _judge(ws: Workspace) -> Judged:
         result = judge_status(ws, pid, None, LANG)
         assert not isinstance(result, MunicipalStatus)  # a national policy gives its matrix
         national[pid] = result
-    return Judged(str(ws.root.resolve()), _key(ws).digest(), reports, status, national)
+    return Judged(str(ws.root.resolve()), digest, reports, status, national)
 
 
 @dataclass(frozen=True)

@@ -372,5 +372,5 @@ def _judge_now(ws: Workspace) -> None:
 
     try:
         goals.warm(ws)
-    except Exception:
-        logging.getLogger(__name__).exception("judging the saved policy failed")
+    except Exception as exc:  # its type only: a message may quote data
+        logging.getLogger(__name__).error("judging the saved policy failed: %s", type(exc).__name__)

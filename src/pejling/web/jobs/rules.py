@@ -78,3 +78,38 @@ def observation_refusal(user: Any, rows: list[tuple[int, int]]) -> str | None:
         + "; ".join(parts)
         + f". Du kan indlæse rækker for: {mine}."
     )
+
+
+def owns_workspace(
+    user: Any, code: int, workspace_municipality: int, roles: frozenset[Role]
+) -> bool:
+    """Whether what is shared by the whole workspace is the user's: a membership at the national
+    level with one of `roles`, or one of `roles` in the workspace's own municipality on that
+    municipality's pages (a municipal workspace is that municipality's alone)."""
+    if any(org == NATIONAL and role in roles for org, role in memberships(user)):
+        return True
+    own = workspace_municipality
+    return own != NATIONAL and code == own and code in municipalities_of(user, roles)
+
+
+#: who may publish the site: the roles that make reports
+PUBLISH_ROLES = frozenset({Role.EDITOR, Role.ADMINISTRATOR})
+
+
+def publish_refusal(user: Any, code: int, workspace_municipality: int) -> str | None:
+    """Why the user may not publish the workspace's site from municipality `code`'s page: the
+    site holds every municipality's policies, so in a shared (national) workspace one
+    municipality's editor does not publish the others'."""
+    if owns_workspace(user, code, workspace_municipality, PUBLISH_ROLES):
+        return None
+    return (
+        "Det offentlige site dækker alle kommunerne i dette fælles arbejdsområde og udgives af "
+        "en administrator på nationalt niveau."
+    )
+
+
+def sees_whole_import_log(user: Any, code: int, workspace_municipality: int) -> bool:
+    """The store's import log names every file loaded into the workspace (other
+    municipalities' and the national register's too): shown whole to those who own the
+    workspace's data, else only the municipality's own jobs are listed."""
+    return owns_workspace(user, code, workspace_municipality, DATA_ROLES)

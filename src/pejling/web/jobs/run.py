@@ -91,13 +91,18 @@ INTERRUPTED = (
 def abandon_interrupted() -> int:
     """Mark the jobs a hard-killed worker left "running" as interrupted; how many.
 
-    Called when `pejling serve` starts its one worker, when no job can be running: a worker
-    killed with SIGKILL (or a power cut) never recorded the end of its job. Nothing else needs
-    undoing, since a job writes a copy of the store, never the store itself.
+    Called when `pejling serve` starts (or restarts) its one worker, when no job can be
+    running: a worker killed with SIGKILL (or a power cut, or out of memory) never recorded the
+    end of its job, nor removed its upload. Nothing else needs undoing, since a job writes a copy
+    of the store, never the store itself.
     """
+    from django.conf import settings
+
+    root = Path(settings.PEJLING_WORKSPACE).resolve()
     stale = list(Job.objects.filter(state=Job.State.RUNNING))
     for job in stale:
         finish(job, Outcome(error=INTERRUPTED, audit_detail="afbrudt"))
+        remove(job_dir(root, job.pk))  # the upload (a register extract: person-level data)
     return len(stale)
 
 
@@ -176,8 +181,8 @@ def import_job(ws: Workspace, job: Job, reporter: Reporter) -> Outcome:
     reporter.stage(0.93, "Beregner målenes status med de nye tal")
     try:  # once here, so the pages load the new judgement instead of each judging it
         goals.warm(ws)
-    except Exception:  # the import stands; the pages judge again and show the error
-        log.exception("judging the imported data failed")
+    except Exception as exc:  # the import stands; the pages judge again and show the error
+        log.error("judging the imported data failed: %s", type(exc).__name__)
     lines = import_summary(result, LANG)
     if computed is not None:
         lines.append(computed.summary(LANG))

@@ -22,7 +22,7 @@ from pejling.web import audit
 from pejling.web.access import allow
 from pejling.web.goals import workspace
 from pejling.web.jobs import enqueue, new_import_job
-from pejling.web.jobs.rules import DATA_ROLES, register_refusal
+from pejling.web.jobs.rules import DATA_ROLES, register_refusal, sees_whole_import_log
 from pejling.web.jobs.uploads import UploadKind, check_upload, job_dir, save_upload
 from pejling.web.models import AuditEvent, Job
 from pejling.workspace import Workspace
@@ -124,7 +124,8 @@ def data(request: HttpRequest, code: int) -> HttpResponse:
         if job is not None:
             url = reverse("web:job", kwargs={"code": code, "job": job.pk})
             return HttpResponseRedirect(url, status=303)
-    log, log_note = import_log(ws)
+    whole_log = sees_whole_import_log(request.user, code, ws.settings.workspace.municipality)
+    log, log_note = import_log(ws) if whole_log else ([], "")
     jobs = Job.objects.filter(municipality=code, kind=Job.Kind.IMPORT).select_related("user")[:20]
     return render(
         request,
@@ -138,6 +139,7 @@ def data(request: HttpRequest, code: int) -> HttpResponse:
             "jobs": jobs,
             "log": log,
             "log_note": log_note,
+            "whole_log": whole_log,
             "register_allowed": register_refusal(
                 request.user, code, ws.settings.workspace.municipality
             )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from pejling.web import audit
 from pejling.web.access import Rule, allow, reaches
 from pejling.web.goals import workspace
 from pejling.web.jobs import enqueue_publish, enqueue_report
+from pejling.web.jobs.rules import publish_refusal
 from pejling.web.models import AuditEvent, Job
 from pejling.web.roles import READERS
 from pejling.web.views.data_job import EDIT_ROLES, title, when
@@ -143,6 +145,8 @@ def reports(request: HttpRequest, code: int) -> HttpResponse:
             "name": name_of(code),
             "policies": policies,
             "editor": editor,
+            "may_publish": publish_refusal(request.user, code, ws.settings.workspace.municipality)
+            is None,
             "jobs": jobs,
             "site_written": site_written,
         },
@@ -169,6 +173,9 @@ def report_make(request: HttpRequest, code: int, policy: str) -> HttpResponse:
 def publish(request: HttpRequest, code: int) -> HttpResponse:
     """Queue `pejling publish` and show its job."""
     ws = workspace()
+    refusal = publish_refusal(request.user, code, ws.settings.workspace.municipality)
+    if refusal:
+        raise PermissionDenied(refusal)
     return _to_job(code, enqueue_publish(ws.root, request.user, code))
 
 
