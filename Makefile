@@ -37,11 +37,13 @@ java-deps:
 postgres-deps:
 	scripts/postgres-deps.sh
 
-# the second run: the web application's tests against PostgreSQL, reusing the first run's demo
-# workspace; the browser tests run once (on SQLite): they test pages, not the database
+# two test processes (pytest-xdist: the machine's two cores); the second run: the web
+# application's tests against PostgreSQL, reusing the first run's demo workspace; the browser
+# tests run once (on SQLite): they test pages, not the database
+TEST_PROCESSES ?= 2
 test: install browser-deps java-deps postgres-deps
-	PEJLING_TEST_DEMO_DIR=$(TOOLS)/test-demo $(UV) run --locked pytest
-	PEJLING_TEST_DEMO_DIR=$(TOOLS)/test-demo PEJLING_TEST_POSTGRES=1 $(UV) run --locked pytest tests/web --ignore-glob='tests/web/test_*browser.py'
+	PEJLING_TEST_DEMO_DIR=$(TOOLS)/test-demo $(UV) run --locked pytest -n $(TEST_PROCESSES)
+	PEJLING_TEST_DEMO_DIR=$(TOOLS)/test-demo PEJLING_TEST_POSTGRES=1 $(UV) run --locked pytest -n $(TEST_PROCESSES) tests/web --ignore-glob='tests/web/test_*browser.py'
 
 check: lint types test
 

@@ -62,6 +62,17 @@ finally:
         else:
             os.environ[_name] = _value
 
+from django.conf import settings as _settings  # noqa: E402
+
+if _settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # a test database in a file, not in memory: a job's worker thread and the pages write it at
+    # the same time (progress, sessions, the audit log), which in-memory SQLite's table locks
+    # refuse at once ("database table is locked") and a file waits for, as in production
+    _settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        _placeholder / "test-web.sqlite3"
+    )
+    _settings.DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+
 from django.db.backends.base.base import BaseDatabaseWrapper  # noqa: E402
 
 _close_if_unusable_or_obsolete = BaseDatabaseWrapper.close_if_unusable_or_obsolete

@@ -24,6 +24,7 @@ cannot disagree.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import logging
 import threading
@@ -123,6 +124,20 @@ def is_updating() -> bool:
     pages meanwhile show the previous one)."""
     with _lock:
         return _refresh is not None and _refresh.is_alive()
+
+
+@atexit.register
+def _let_the_judgement_finish() -> None:
+    """At exit, wait (a while) for a judgement running in the background: a thread stopped
+    inside DuckDB as the interpreter ends aborts the process."""
+    with _lock:
+        thread = _refresh
+    if thread is not None and thread.is_alive():
+        thread.join(timeout=EXIT_WAIT_SECONDS)
+
+
+#: how long the process waits at exit for a background judgement
+EXIT_WAIT_SECONDS = 60.0
 
 
 def _clear_failure(digest: str) -> None:
