@@ -278,3 +278,11 @@ def test_the_whole_import_log_is_shown_to_the_national_data_steward_only(ws: Pat
     national = _steward("national", 0).get(f"/kommune/{OWN}/data/").content.decode()
     assert "pejling imports" in national
     assert national.count("ledighed.csv") >= 2  # the job and the import log
+
+
+def test_an_upload_name_never_carries_a_cpr_number() -> None:
+    from pejling.web.jobs.uploads import safe_name
+
+    assert safe_name("udtraek_0101901234.zip") == "udtraek_cpr-skjult.zip"
+    assert safe_name("udtræk 2024.zip") == "udtraek_2024.zip"
+    assert safe_name("../../ledighed.csv") == "ledighed.csv"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 
+from pejling.cpr import MASK, looks_like_cpr, mask
 from pejling.errors import UserError
 from pejling.formatting import fmt_number
 from pejling.register.tables import TABLES_BY_NAME
@@ -65,6 +66,9 @@ def safe_name(name: str) -> str:
     base = base.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")
+    # the name goes to the job list, the audit log and the store's import log: never a CPR
+    # number in it (`udtraek_0101901234.zip`)
+    base = mask(base).replace(MASK, "cpr-skjult") if looks_like_cpr(base) else base
     return base[:120] or "fil"
 
 
