@@ -150,6 +150,9 @@ def _cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> set[
     process (judging, and caching even though the store was just made), then in a fresh one."""
     monkeypatch.setattr(pejling.cache, "SETTLE_NS", 0)
     monkeypatch.delenv(pejling.cache.NO_CACHE_ENV, raising=False)
+    # the fingerprint of the code as the fresh process will see it: this process may have
+    # taken it earlier in the session, before a subprocess wrote bytecode into site-packages
+    pejling.cache.code_fingerprint.cache_clear()
     result = CliRunner().invoke(app, list(args))
     assert result.exit_code == 0, result.output
     return _modules_after(_run_cli(*args), tmp_path)
